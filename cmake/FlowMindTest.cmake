@@ -1,0 +1,15 @@
+# flowmind_add_test(): one GoogleTest executable, registered with CTest test by test.
+#
+#   flowmind_add_test(test_name SOURCES a_test.cpp ... [LIBRARIES ...] [LABELS ...])
+include_guard(GLOBAL)
+
+function(flowmind_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE flowmind_test_support GTest::gtest GTest::gtest_main GTest::gmock
+                                        ${ARG_LIBRARIES} flowmind_warnings)
+  # Plugins loaded by the test bind to the executable's copies of header-only library statics.
+  set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300)
+endfunction()

@@ -1,0 +1,149 @@
+// The event that flows through a pipeline: raw UW payload text, lazily parsed DOM, filter annotations.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace flowmind {
+
+// Thrown by Event::payload() when the raw text is not valid JSON.
+class PayloadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One message from a source. The payload stays exactly as received (raw text); the nlohmann DOM
+// is built only when a plugin asks for it, so a pipeline that only relays never parses.
+// Filters add annotations (kept apart from the payload). After the filters an event is frozen
+// and shared by every sink as `EventPtr`; its wire text is then produced once and reused.
+class Event {
+ public:
+  using Clock = std::chrono::system_clock;
+
+  Event(std::string channel, std::string raw_payload, Clock::time_point received_at = Clock::now())
+      : channel_(std::move(channel)),
+        raw_(std::move(raw_payload)),
+        received_at_(received_at),
+        lazy_(std::make_unique<Lazy>()) {}
+
+  // For sources that already hold a DOM (generators, REST pollers): the raw text is its dump.
+  static Event from_json(std::string channel, nlohmann::json payload,
+                         Clock::time_point received_at = Clock::now()) {
+    Event event(std::move(channel), payload.dump(), received_at);
+    std::call_once(event.lazy_->parsed_once, [&] { event.lazy_->payload = std::move(payload); });
+    return event;
+  }
+
+  Event(Event&&) noexcept = default;
+  Event& operator=(Event&&) noexcept = default;
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+  ~Event() = default;
+
+  // A deep copy with the same channel, payload, time and annotations (for filters that fork).
+  [[nodiscard]] Event clone() const {
+    Event copy(channel_, raw_, received_at_);
+    copy.sequence_ = sequence_;
+    copy.annotations_ = annotations_;
+    return copy;
+  }
+
+  [[nodiscard]] const std::string& channel() const noexcept { return channel_; }
+  [[nodiscard]] std::string_view raw() const noexcept { return raw_; }
+  [[nodiscard]] Clock::time_point received_at() const noexcept { return received_at_; }
+  [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
+  void set_sequence(std::uint64_t sequence) noexcept { sequence_ = sequence; }
+
+  // The payload DOM, parsed on first use (thread-safe). Throws PayloadError on invalid JSON.
+  [[nodiscard]] const nlohmann::json& payload() const {
+    std::call_once(lazy_->parsed_once, [this] {
+      lazy_->payload = nlohmann::json::parse(raw_, nullptr, false);
+      lazy_->payload_valid = !lazy_->payload.is_discarded();
+    });
+    if (!lazy_->payload_valid) throw PayloadError("payload of channel '" + channel_ + "' is not valid JSON");
+    return lazy_->payload;
+  }
+
+  // Annotations added by filters: a JSON object, empty until a filter annotates.
+  [[nodiscard]] const nlohmann::json& annotations() const noexcept { return annotations_; }
+  void annotate(const std::string& key, nlohmann::json value) {
+    annotations_[key] = std::move(value);
+    wire_valid_ = false;
+  }
+  [[nodiscard]] const nlohmann::json* annotation(const std::string& key) const {
+    if (!annotations_.is_object()) return nullptr;
+    auto it = annotations_.find(key);
+    return it == annotations_.end() ? nullptr : &*it;
+  }
+
+  // The JSON envelope sent on the wire, built once and reused by every sink and client:
+  // {"channel":..., "timestamp":"<ISO-8601 UTC ms>", "data":<raw payload>, "annotations":{...}}
+  // ("annotations" only when a filter added some).
+  [[nodiscard]] const std::string& wire() const {
+    std::lock_guard lock(lazy_->wire_mutex);
+    if (!wire_valid_) {
+      std::string text;
+      text.reserve(raw_.size() + channel_.size() + 96);
+      text += R"({"channel":)";
+      text += nlohmann::json(channel_).dump();
+      text += R"(,"timestamp":")";
+      text += iso8601_ms(received_at_);
+      text += R"(","data":)";
+      text += raw_.empty() ? std::string("null") : raw_;
+      if (annotations_.is_object() && !annotations_.empty()) {
+        text += R"(,"annotations":)";
+        text += annotations_.dump();
+      }
+      text += '}';
+      lazy_->wire = std::move(text);
+      wire_valid_ = true;
+    }
+    return lazy_->wire;
+  }
+
+  // ISO-8601 UTC with milliseconds, e.g. 2024-09-18T14:32:07.692Z.
+  static std::string iso8601_ms(Clock::time_point time) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+    const std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    const auto millis = static_cast<int>(ms - static_cast<long long>(seconds) * 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+    return buffer;
+  }
+
+ private:
+  // Caches that must not move with the event's identity (once_flag and mutex are immovable).
+  struct Lazy {
+    std::once_flag parsed_once;
+    nlohmann::json payload;
+    bool payload_valid = true;
+    std::mutex wire_mutex;
+    std::string wire;
+  };
+
+  std::string channel_;
+  std::string raw_;
+  Clock::time_point received_at_;
+  std::uint64_t sequence_ = 0;
+  nlohmann::json annotations_ = nlohmann::json::object();
+  mutable bool wire_valid_ = false;
+  std::unique_ptr<Lazy> lazy_;
+};
+
+// A frozen event, shared by every sink after the filters.
+using EventPtr = std::shared_ptr<const Event>;
+
+}  // namespace flowmind
