@@ -32,5 +32,8 @@ function(flowmind_add_plugin name)
   endif()
   if(DEFINED FLOWMIND_PLUGIN_SUBDIR AND PROJECT_NAME STREQUAL "FlowMindStream")
     install(TARGETS flowmind-${name} LIBRARY DESTINATION "${FLOWMIND_PLUGIN_SUBDIR}")
+  elseif(DEFINED FLOWMIND_SDK_PLUGIN_SUBDIR)
+    # Out of tree (set by FlowMindConfig.cmake): the engine's layout, so <prefix>/bin/flowmind finds it.
+    install(TARGETS flowmind-${name} LIBRARY DESTINATION "${FLOWMIND_SDK_PLUGIN_SUBDIR}")
   endif()
 endfunction()

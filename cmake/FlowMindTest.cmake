@@ -10,6 +10,10 @@ function(flowmind_add_test name)
                                         ${ARG_LIBRARIES} flowmind_warnings)
   # Plugins loaded by the test bind to the executable's copies of header-only library statics.
   set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/tests")
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300)
+  # An empty LABELS value would vanish from the list and shift TIMEOUT into its place.
+  set(test_properties TIMEOUT 300)
+  if(ARG_LABELS)
+    list(APPEND test_properties LABELS "${ARG_LABELS}")
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60 PROPERTIES ${test_properties})
 endfunction()

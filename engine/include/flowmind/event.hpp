@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +56,7 @@ class Event {
     Event copy(channel_, raw_, received_at_);
     copy.sequence_ = sequence_;
     copy.annotations_ = annotations_;
+    copy.attachments_ = attachments_;
     return copy;
   }
 
@@ -84,6 +86,27 @@ class Event {
     if (!annotations_.is_object()) return nullptr;
     auto it = annotations_.find(key);
     return it == annotations_.end() ? nullptr : &*it;
+  }
+
+  // Typed data a filter attaches for the filters after it, e.g. canonical UW fields parsed once
+  // so later filters need no DOM. Keys are namespaced by convention ("uw.canonical"); the
+  // type read must be the type attached. Attachments never reach the wire.
+  template <typename T>
+  void attach(const std::string& key, std::shared_ptr<const T> value) {
+    for (auto& [existing, data] : attachments_) {
+      if (existing == key) {
+        data = std::move(value);
+        return;
+      }
+    }
+    attachments_.emplace_back(key, std::move(value));
+  }
+  template <typename T>
+  [[nodiscard]] const T* attachment(std::string_view key) const {
+    for (const auto& [existing, data] : attachments_) {
+      if (existing == key) return static_cast<const T*>(data.get());
+    }
+    return nullptr;
   }
 
   // The JSON envelope sent on the wire, built once and reused by every sink and client:
@@ -118,7 +141,7 @@ class Event {
     const auto millis = static_cast<int>(ms - static_cast<long long>(seconds) * 1000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    char buffer[40];
+    char buffer[96];  // room for any int per field: GCC checks -Wformat-truncation against that
     std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
                   utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
     return buffer;
@@ -139,6 +162,7 @@ class Event {
   Clock::time_point received_at_;
   std::uint64_t sequence_ = 0;
   nlohmann::json annotations_ = nlohmann::json::object();
+  std::vector<std::pair<std::string, std::shared_ptr<const void>>> attachments_;
   mutable bool wire_valid_ = false;
   std::unique_ptr<Lazy> lazy_;
 };

@@ -1,0 +1,406 @@
+// A pipeline's life: plugin creation, the source thread with restarts, the filter strand, shutdown.
+#include "runtime/pipeline.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+
+namespace flowmind {
+namespace {
+
+// Input events handled per strand turn before yielding to other pipelines on the pool.
+constexpr int pump_batch = 64;
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+// Why a stage could not be set up, already formatted as "<stage> (<type>): <what>".
+class StageSetupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+template <typename Fn>
+auto for_stage(const std::string& stage, const std::string& type, const char* action, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const StageSetupError&) {
+    throw;
+  } catch (...) {
+    throw StageSetupError(stage + " (" + type + "): " + action + ": " + describe(std::current_exception()));
+  }
+}
+
+const Factory& find_factory(const PluginCatalog& catalog, const std::string& stage, const StageSpec& spec) {
+  const Factory* factory = catalog.find(spec.type);
+  if (factory == nullptr) throw StageSetupError(stage + ": unknown plugin type '" + spec.type + "'");
+  return *factory;
+}
+
+template <typename T>
+std::unique_ptr<T> not_null(std::unique_ptr<T> plugin) {
+  if (!plugin) throw PluginError("the factory returned no instance");
+  return plugin;
+}
+
+nlohmann::json plugin_status(const auto* plugin) {
+  if (plugin == nullptr) return nullptr;
+  try {
+    return plugin->status();
+  } catch (...) {
+    return {{"error", describe(std::current_exception())}};
+  }
+}
+
+}  // namespace
+
+Pipeline::Pipeline(PipelineSpec spec, const RuntimeOptions& options, boost::asio::io_context& io,
+                   std::function<void()> on_change)
+    : spec_(std::move(spec)),
+      options_(options),
+      io_(io),
+      on_change_(std::move(on_change)),
+      log_(spec_.name),
+      strand_(boost::asio::make_strand(io)) {
+  stages_.push_back(std::make_unique<StageInfo>("source", spec_.source.type));
+  for (std::size_t i = 0; i < spec_.filters.size(); ++i) {
+    stages_.push_back(std::make_unique<StageInfo>("filter[" + std::to_string(i) + "]", spec_.filters[i].type));
+  }
+  for (std::size_t i = 0; i < spec_.sinks.size(); ++i) {
+    stages_.push_back(std::make_unique<StageInfo>("sink[" + std::to_string(i) + "]", spec_.sinks[i].type));
+  }
+  input_ = std::make_unique<InputChannel>(spec_.buffer, source_stage().metrics, [this] { kick(); });
+  source_context_ = std::make_unique<SourceContextImpl>(spec_.name, source_stage().metrics, io_, *input_);
+  for (std::size_t i = 1; i < stages_.size(); ++i) {
+    contexts_.push_back(std::make_unique<StageContextImpl>(spec_.name, stages_[i]->name, stages_[i]->metrics, io_));
+  }
+}
+
+Pipeline::~Pipeline() {
+  join();
+  // Normally the strand stopped the filters already; this covers a strand that never ran again.
+  chain_.stop_all();
+}
+
+void Pipeline::start(const PluginCatalog& catalog) {
+  {
+    std::lock_guard lock(mutex_);
+    started_at_ = std::chrono::steady_clock::now();
+  }
+  try {
+    create_and_start(catalog);
+  } catch (const StageSetupError& error) {
+    fail(error.what());
+    return;
+  } catch (...) {
+    // Threads could not be created: take down whatever was launched.
+    const auto reason = describe(std::current_exception());
+    fail("cannot start: " + reason);
+    stop_requested_ = abandoned_ = true;
+    stop_source();
+    for (auto& sink : sinks_) {
+      sink->abandon();
+      sink->abandon_unlaunched();
+    }
+    return;
+  }
+  log_.info("running");
+}
+
+void Pipeline::create_and_start(const PluginCatalog& catalog) {
+  const auto& source_spec = spec_.source;
+  const auto& source_factory = find_factory(catalog, "source", source_spec);
+  auto source = for_stage("source", source_spec.type, "cannot create",
+                          [&] { return not_null(source_factory.create_source(source_spec.config)); });
+
+  std::vector<std::unique_ptr<Filter>> filters;
+  for (std::size_t i = 0; i < spec_.filters.size(); ++i) {
+    const auto& stage = filter_stage(i);
+    const auto& factory = find_factory(catalog, stage.name, spec_.filters[i]);
+    filters.push_back(for_stage(stage.name, stage.type, "cannot create",
+                                [&] { return not_null(factory.create_filter(spec_.filters[i].config)); }));
+  }
+  std::vector<std::unique_ptr<Sink>> sinks;
+  for (std::size_t i = 0; i < spec_.sinks.size(); ++i) {
+    const auto& stage = sink_stage(i);
+    const auto& factory = find_factory(catalog, stage.name, spec_.sinks[i]);
+    sinks.push_back(for_stage(stage.name, stage.type, "cannot create",
+                              [&] { return not_null(factory.create_sink(spec_.sinks[i].config)); }));
+  }
+
+  // Start filters, then sinks; if one refuses, the ones already started are stopped again.
+  std::size_t started = 0;
+  const auto stage_count = filters.size() + sinks.size();
+  try {
+    for (; started < stage_count; ++started) {
+      auto& context = *contexts_[started];
+      const auto& stage = *stages_[1 + started];
+      for_stage(stage.name, stage.type, "cannot start", [&] {
+        if (started < filters.size()) {
+          filters[started]->start(context);
+        } else {
+          sinks[started - filters.size()]->start(context);
+        }
+      });
+    }
+  } catch (...) {
+    while (started-- > 0) {
+      try {
+        if (started < filters.size()) {
+          filters[started]->stop();
+        } else {
+          sinks[started - filters.size()]->stop();
+        }
+      } catch (...) {
+        contexts_[started]->log().error("stop failed: " + describe(std::current_exception()));
+      }
+    }
+    throw;
+  }
+
+  source_ = std::move(source);
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    chain_.add(std::move(filters[i]), filter_stage(i).metrics, contexts_[i]->log());
+  }
+  for (std::size_t i = 0; i < sinks.size(); ++i) {
+    SinkRunner::Hooks hooks{[this] { kick(); }, [this] { on_sink_finished(); }};
+    sinks_.push_back(std::make_unique<SinkRunner>(std::move(sinks[i]), spec_.sinks[i].buffer, sink_stage(i).metrics,
+                                                  contexts_[filters.size() + i]->log(), io_, std::move(hooks)));
+  }
+  sinks_running_ = sinks_.size();
+  for (auto& sink : sinks_) sink->launch();
+  transition({PipelineState::starting}, PipelineState::running);
+  source_thread_ = std::thread([this] { run_source(); });
+}
+
+void Pipeline::fail(const std::string& reason) {
+  {
+    std::lock_guard lock(mutex_);
+    error_ = reason;
+  }
+  log_.error("failed: " + reason);
+  finish(PipelineState::failed);
+}
+
+void Pipeline::run_source() {
+  auto& metrics = source_stage().metrics;
+  auto& log = source_context_->log();
+  auto backoff = options_.restart_initial;
+  for (;;) {
+    const auto began = std::chrono::steady_clock::now();
+    std::exception_ptr failure;
+    try {
+      source_->run(*source_context_);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (input_->stopping()) {
+      if (failure) log.warn("run() failed while stopping: " + describe(failure));
+      break;
+    }
+    if (!failure) {
+      finished_naturally_ = true;
+      log.info("finished");
+      break;
+    }
+    metrics.failed.fetch_add(1, std::memory_order_relaxed);
+    restarts_.fetch_add(1, std::memory_order_relaxed);
+    // A source that ran for a long while before failing starts its backoff over.
+    if (std::chrono::steady_clock::now() - began >= options_.restart_max) backoff = options_.restart_initial;
+    log.error("run() failed: " + describe(failure) + "; restarting in " + std::to_string(backoff.count()) + " ms");
+    transition({PipelineState::running}, PipelineState::restarting);
+    if (input_->wait_for_stop(backoff)) break;
+    backoff = std::min(backoff * 2, std::max(options_.restart_max, options_.restart_initial));
+    transition({PipelineState::restarting}, PipelineState::running);
+  }
+  transition({PipelineState::running, PipelineState::restarting}, PipelineState::draining);
+  // A stop request in progress finishes its Source::stop() call before the pipeline can end.
+  { std::lock_guard lock(source_stop_mutex_); }
+  // Set after the last emit() returned: a pump that sees it and then an empty queue is done.
+  source_done_ = true;
+  kick();
+}
+
+void Pipeline::stop_source() {
+  // Held from the moment stopping() turns true until Source::stop() returned, so the source
+  // thread cannot report done (and the pipeline end) while stop() is still running.
+  std::lock_guard lock(source_stop_mutex_);
+  input_->request_stop();
+  if (!source_ || source_stop_called_.exchange(true)) return;
+  try {
+    source_->stop();
+  } catch (...) {
+    source_context_->log().error("stop failed: " + describe(std::current_exception()));
+  }
+}
+
+void Pipeline::kick() {
+  boost::asio::post(strand_, [this] { pump(); });
+}
+
+void Pipeline::pump() {
+  if (abandoned_) {
+    drop_outbox();
+    chain_.stop_all();
+    return;
+  }
+  for (int budget = pump_batch; budget > 0; --budget) {
+    if (!deliver()) return;  // a full `block` sink posts kick() once it has room
+    const bool source_done = source_done_;
+    auto event = input_->pop();  // when empty, the next accepted event posts kick()
+    if (!event) {
+      if (source_done) close_sinks();
+      return;
+    }
+    chain_.run(std::move(*event), produced_);
+    for (auto& output : produced_) outbox_.push_back(Outgoing{std::make_shared<const Event>(std::move(output)), 0});
+    produced_.clear();
+  }
+  kick();
+}
+
+bool Pipeline::deliver() {
+  while (!outbox_.empty()) {
+    auto& next = outbox_.front();
+    for (; next.next_sink < sinks_.size(); ++next.next_sink) {
+      if (sinks_[next.next_sink]->offer(next.event) == SinkRunner::Offer::full) return false;
+    }
+    outbox_.pop_front();
+  }
+  return true;
+}
+
+void Pipeline::drop_outbox() {
+  for (const auto& pending : outbox_) {
+    for (auto i = pending.next_sink; i < sinks_.size(); ++i) sinks_[i]->count_abandoned(1);
+  }
+  outbox_.clear();
+}
+
+void Pipeline::close_sinks() {
+  if (sinks_closed_) return;
+  sinks_closed_ = true;
+  chain_.stop_all();
+  for (auto& sink : sinks_) sink->close();
+  if (sinks_.empty()) finish(finished_naturally_ ? PipelineState::finished : PipelineState::stopped);
+}
+
+void Pipeline::on_sink_finished() {
+  if (sinks_running_.fetch_sub(1) == 1) {
+    finish(finished_naturally_ ? PipelineState::finished : PipelineState::stopped);
+    { std::lock_guard lock(mutex_); }
+    sinks_done_.notify_all();
+  }
+}
+
+void Pipeline::request_stop() {
+  if (stop_requested_.exchange(true) || is_terminal(state())) return;
+  transition({PipelineState::starting, PipelineState::running, PipelineState::restarting}, PipelineState::draining);
+  log_.info("stopping");
+  stop_source();
+}
+
+void Pipeline::abandon() {
+  if (is_terminal(state()) || abandoned_.exchange(true)) return;
+  stop_requested_ = true;
+  stop_source();
+  const auto before = source_stage().metrics.dropped.load();
+  input_->abandon();
+  auto abandoned = source_stage().metrics.dropped.load() - before;
+  for (std::size_t i = 0; i < sinks_.size(); ++i) {
+    const auto sink_before = sink_stage(i).metrics.dropped.load();
+    sinks_[i]->abandon();
+    abandoned += sink_stage(i).metrics.dropped.load() - sink_before;
+  }
+  kick();  // the strand drops what it holds and stops the filters
+  log_.warn("stopped without draining; " + std::to_string(abandoned) + " queued events abandoned");
+  finish(PipelineState::stopped);
+}
+
+void Pipeline::join() {
+  if (source_thread_.joinable()) source_thread_.join();
+  for (auto& sink : sinks_) sink->join();
+  std::unique_lock lock(mutex_);
+  sinks_done_.wait(lock, [this] { return sinks_running_.load() == 0; });
+}
+
+bool Pipeline::transition(std::initializer_list<PipelineState> from, PipelineState to) {
+  auto current = state_.load(std::memory_order_acquire);
+  do {
+    if (std::find(from.begin(), from.end(), current) == from.end()) return false;
+  } while (!state_.compare_exchange_weak(current, to, std::memory_order_acq_rel));
+  return true;
+}
+
+bool Pipeline::finish(PipelineState terminal) {
+  {
+    std::lock_guard lock(mutex_);
+    auto current = state_.load(std::memory_order_acquire);
+    do {
+      if (is_terminal(current)) return false;
+    } while (!state_.compare_exchange_weak(current, terminal, std::memory_order_acq_rel));
+    ended_at_ = std::chrono::steady_clock::now();
+  }
+  if (terminal != PipelineState::failed) log_.info(to_string(terminal));
+  on_change_();
+  return true;
+}
+
+PipelineSnapshot Pipeline::snapshot() const {
+  PipelineSnapshot snapshot;
+  snapshot.name = spec_.name;
+  snapshot.source_restarts = restarts_.load();
+  {
+    std::lock_guard lock(mutex_);
+    snapshot.state = state();
+    snapshot.error = error_;
+    const auto end = is_terminal(snapshot.state) ? ended_at_ : std::chrono::steady_clock::now();
+    if (started_at_ != std::chrono::steady_clock::time_point{}) {
+      snapshot.uptime_seconds = std::chrono::duration<double>(end - started_at_).count();
+    }
+  }
+  const auto filter_count = spec_.filters.size();
+  for (std::size_t i = 0; i < stages_.size(); ++i) {
+    const auto& info = *stages_[i];
+    StageSnapshot stage;
+    stage.stage = info.name;
+    stage.type = info.type;
+    stage.in = info.metrics.in.load();
+    stage.out = info.metrics.out.load();
+    stage.filtered = info.metrics.filtered.load();
+    stage.dropped = info.metrics.dropped.load();
+    stage.failed = info.metrics.failed.load();
+    stage.counters = info.metrics.custom_values();
+    if (i == 0) {
+      stage.queue = QueueSnapshot{input_->capacity(), input_->policy(), input_->size()};
+      stage.status = plugin_status(source_.get());
+    } else if (i <= filter_count) {
+      stage.is_filter = true;
+      if (chain_.size() == filter_count) stage.status = plugin_status(&chain_.filter(i - 1));
+    } else {
+      const auto sink = i - 1 - filter_count;
+      const auto& buffer = spec_.sinks[sink].buffer;
+      if (sink < sinks_.size()) {
+        const auto& runner = *sinks_[sink];
+        stage.queue = QueueSnapshot{runner.capacity(), runner.policy(), runner.size()};
+        stage.status = plugin_status(&runner.sink());
+      } else {
+        stage.queue = QueueSnapshot{std::max<std::size_t>(1, buffer.max_events), buffer.when_full, 0};
+      }
+    }
+    snapshot.stages.push_back(std::move(stage));
+  }
+  return snapshot;
+}
+
+}  // namespace flowmind

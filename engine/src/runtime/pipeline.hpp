@@ -1,0 +1,135 @@
+// One running pipeline: source thread, input queue, filter chain on a strand, sink runners.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "config/pipeline_spec.hpp"
+#include "config/plugin_catalog.hpp"
+#include "log/logging.hpp"
+#include "runtime/filter_chain.hpp"
+#include "runtime/input_channel.hpp"
+#include "runtime/pipeline_snapshot.hpp"
+#include "runtime/pipeline_state.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/sink_runner.hpp"
+#include "runtime/source_context.hpp"
+#include "runtime/stage_context.hpp"
+
+namespace flowmind {
+
+// Flow: the source thread emits into the input queue; the pipeline's strand pops events, runs
+// the filter chain, freezes the survivors into EventPtr and offers each, in order, to every
+// sink's queue. When a `block` sink queue is full the strand parks the event (at most the
+// outputs of one input event) and stops popping until that sink resumes it, so the input queue
+// fills and the source waits in emit() on its own thread: nothing blocks an Asio thread.
+class Pipeline {
+ public:
+  // `on_change` is called (from any thread) after the pipeline reached a terminal state.
+  Pipeline(PipelineSpec spec, const RuntimeOptions& options, boost::asio::io_context& io,
+           std::function<void()> on_change);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Creates and starts the plugins, then the sink consumers and the source thread. Never
+  // throws: on failure the pipeline is `failed` with the reason as its error.
+  void start(const PluginCatalog& catalog);
+  // Marks a pipeline that was never started as failed.
+  void fail(const std::string& reason);
+  // Graceful: the source stops, accepted events drain to the sinks, sinks flush and stop.
+  void request_stop();
+  // Immediate: queued events are dropped (counted); the pipeline is stopped at once, its
+  // threads finish the call they are in and then end.
+  void abandon();
+  // Waits for the source thread and for every sink to be flushed and stopped. Only after the
+  // pipeline is terminal (a source or sink that never returns makes this wait forever).
+  void join();
+
+  [[nodiscard]] const std::string& name() const { return spec_.name; }
+  [[nodiscard]] PipelineState state() const { return state_.load(std::memory_order_acquire); }
+  [[nodiscard]] PipelineSnapshot snapshot() const;
+
+ private:
+  struct StageInfo {
+    StageInfo(std::string stage_name, std::string stage_type)
+        : name(std::move(stage_name)), type(std::move(stage_type)) {}
+    std::string name;
+    std::string type;
+    StageMetrics metrics;
+  };
+  struct Outgoing {
+    EventPtr event;
+    std::size_t next_sink = 0;
+  };
+
+  StageInfo& source_stage() { return *stages_.front(); }
+  StageInfo& filter_stage(std::size_t index) { return *stages_[1 + index]; }
+  StageInfo& sink_stage(std::size_t index) { return *stages_[1 + spec_.filters.size() + index]; }
+
+  void create_and_start(const PluginCatalog& catalog);
+  void run_source();
+  // Makes the source's stopping() true, then calls Source::stop() once.
+  void stop_source();
+  void kick();
+  void pump();
+  bool deliver();
+  void drop_outbox();
+  void close_sinks();
+  void on_sink_finished();
+  bool transition(std::initializer_list<PipelineState> from, PipelineState to);
+  bool finish(PipelineState terminal);
+
+  PipelineSpec spec_;
+  RuntimeOptions options_;
+  boost::asio::io_context& io_;
+  std::function<void()> on_change_;
+  StageLogger log_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+
+  std::vector<std::unique_ptr<StageInfo>> stages_;  // source, filters..., sinks...
+  std::unique_ptr<InputChannel> input_;
+  std::unique_ptr<SourceContextImpl> source_context_;
+  std::vector<std::unique_ptr<StageContextImpl>> contexts_;  // filters..., sinks...
+  std::unique_ptr<Source> source_;
+  FilterChain chain_;
+  std::vector<std::unique_ptr<SinkRunner>> sinks_;
+  std::thread source_thread_;
+
+  std::atomic<PipelineState> state_{PipelineState::starting};
+  std::atomic<std::uint64_t> restarts_{0};
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> abandoned_{false};
+  std::atomic<bool> source_stop_called_{false};
+  std::atomic<bool> finished_naturally_{false};
+  std::atomic<bool> source_done_{false};
+  std::atomic<std::size_t> sinks_running_{0};
+
+  std::mutex source_stop_mutex_;
+  mutable std::mutex mutex_;
+  std::condition_variable sinks_done_;
+  std::string error_;
+  std::chrono::steady_clock::time_point started_at_;
+  std::chrono::steady_clock::time_point ended_at_;
+
+  // Touched only on the strand.
+  std::deque<Outgoing> outbox_;
+  std::vector<Event> produced_;
+  bool sinks_closed_ = false;
+};
+
+}  // namespace flowmind
