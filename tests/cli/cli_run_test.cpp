@@ -135,7 +135,7 @@ sinks:
 
   const auto metrics = http_get(port_, "/metrics");
   EXPECT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.headers["content-type"].find("text/plain"), std::string::npos);
+  EXPECT_NE(metrics.headers.at("content-type").find("text/plain"), std::string::npos);
   EXPECT_NE(metrics.body.find("flowmind_stage_events_out_total{pipeline=\"live\""), std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find("flowmind_pipeline_up{pipeline=\"live\"} 1"), std::string::npos) << metrics.body;

@@ -1,10 +1,5 @@
 // Events through a running pipeline: filter order, emitted events, verdicts, fan-out, finishing.
-// Event::iso8601_ms() (used by wire()) makes GCC's -Wformat-truncation fire here: it cannot
-// know the date fields are small. Silenced for the SDK header only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-truncation"
 #include "flowmind/event.hpp"
-#pragma GCC diagnostic pop
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>

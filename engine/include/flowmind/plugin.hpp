@@ -53,6 +53,8 @@ class Filter {
   // filter. Must not block. An exception counts the event as failed; the pipeline goes on.
   virtual Verdict process(Event& event, Emitter& out) = 0;
   virtual void stop() {}
+  // Plugin-specific status for the admin API; called from another thread while the filter
+  // works, so it must be thread-safe (atomics or a lock).
   [[nodiscard]] virtual nlohmann::json status() const { return nullptr; }
 };
 
@@ -68,6 +70,7 @@ class Sink {
   virtual void flush() {}
   virtual void stop() {}
   [[nodiscard]] virtual bool blocking() const { return false; }
+  // Plugin-specific status for the admin API; thread-safe, like Filter::status().
   [[nodiscard]] virtual nlohmann::json status() const { return nullptr; }
 };
 
