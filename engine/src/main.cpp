@@ -36,8 +36,7 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run every pipeline of the given files and folders in one process");
   run_cmd->add_option("paths", run.paths, "Pipeline files or folders")->required()->type_name("FILE|DIR");
   run_cmd->add_option("--threads", run.threads, "I/O threads (default: number of cores)")->check(CLI::Range(1, 256));
-  run_cmd->add_option("--admin-listen", run.admin_listen, "Admin API address HOST:PORT, or off")
-      ->capture_default_str();
+  run_cmd->add_option("--admin-listen", run.admin_listen, "Admin API address HOST:PORT, or off")->capture_default_str();
   run_cmd->add_option("--grace-period", run.grace_period, "Longest graceful shutdown before abandoning events")
       ->capture_default_str();
 

@@ -76,7 +76,8 @@ sinks: [{type: stdout, format: payload}]
 
 TEST(CliRun, InvalidPipelineStartsNothing) {
   TempDir dir;
-  const auto file = dir.write("bad.yaml", "pipeline: bad\nsource: {type: generator, rate: fast}\nsinks: [{type: stdout}]\n");
+  const auto file =
+      dir.write("bad.yaml", "pipeline: bad\nsource: {type: generator, rate: fast}\nsinks: [{type: stdout}]\n");
   const auto result = run_process({flowmind_executable().string(), "run", "--admin-listen", "off", file.string()}, 60s);
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find(file.string() + ":2:"), std::string::npos) << result.err;
@@ -92,10 +93,10 @@ class CliRunAdmin : public ::testing::Test {
 
   std::unique_ptr<ChildProcess> start(const std::string& yaml) {
     const auto file = dir_.write("live.yaml", yaml);
-    auto child = std::make_unique<ChildProcess>(
-        std::vector<std::string>{flowmind_executable().string(), "run", "--admin-listen",
-                                 "127.0.0.1:" + std::to_string(port_), file.string()},
-        out_, err_);
+    auto child =
+        std::make_unique<ChildProcess>(std::vector<std::string>{flowmind_executable().string(), "run", "--admin-listen",
+                                                                "127.0.0.1:" + std::to_string(port_), file.string()},
+                                       out_, err_);
     EXPECT_TRUE(wait_until([&] { return http_get(port_, "/health").status == 200; }, 30s)) << read_file(err_);
     return child;
   }
@@ -136,8 +137,7 @@ sinks:
   const auto metrics = http_get(port_, "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.headers.at("content-type").find("text/plain"), std::string::npos);
-  EXPECT_NE(metrics.body.find("flowmind_stage_events_out_total{pipeline=\"live\""), std::string::npos)
-      << metrics.body;
+  EXPECT_NE(metrics.body.find("flowmind_stage_events_out_total{pipeline=\"live\""), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("flowmind_pipeline_up{pipeline=\"live\"} 1"), std::string::npos) << metrics.body;
 
   EXPECT_EQ(http_get(port_, "/nope").status, 404);
@@ -181,7 +181,8 @@ sinks: [{type: stdout}]
 
 TEST_F(CliRunAdmin, PortAlreadyTakenIsAClearError) {
   auto first = start("pipeline: holder\nsource: {type: generator, rate: 1}\nsinks: [{type: stdout}]\n");
-  const auto file = dir_.write("second.yaml", "pipeline: second\nsource: {type: generator, rate: 1}\nsinks: [{type: stdout}]\n");
+  const auto file =
+      dir_.write("second.yaml", "pipeline: second\nsource: {type: generator, rate: 1}\nsinks: [{type: stdout}]\n");
   const auto result = run_process(
       {flowmind_executable().string(), "run", "--admin-listen", "127.0.0.1:" + std::to_string(port_), file.string()},
       60s);

@@ -74,8 +74,8 @@ struct HttpResponse {
 };
 
 // One blocking HTTP/1.1 request to 127.0.0.1:port (Connection: close).
-HttpResponse http_request(int port, const std::string& method, const std::string& target,
-                          const std::string& body = {}, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+HttpResponse http_request(int port, const std::string& method, const std::string& target, const std::string& body = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
 inline HttpResponse http_get(int port, const std::string& target) { return http_request(port, "GET", target); }
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

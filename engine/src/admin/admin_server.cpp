@@ -3,8 +3,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
-#include <set>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -51,8 +51,9 @@ class AdminServer::Impl : public std::enable_shared_from_this<AdminServer::Impl>
   Reply route(const http::request<http::string_body>& request) const;
 
   // Sessions register so stop() can close them; the count bounds concurrent connections.
-  bool register_session(const std::shared_ptr<tcp::socket>& socket);
-  void unregister_session(const std::shared_ptr<tcp::socket>& socket);
+  // Weak references: the server must not keep a finished session alive.
+  bool register_session(const void* session, std::weak_ptr<tcp::socket> socket);
+  void unregister_session(const void* session);
 
   const AdminOptions& options() const { return options_; }
 
@@ -68,7 +69,7 @@ class AdminServer::Impl : public std::enable_shared_from_this<AdminServer::Impl>
   std::atomic<bool> stopped_{false};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::mutex sessions_mutex_;
-  std::set<std::shared_ptr<tcp::socket>> sessions_;
+  std::map<const void*, std::weak_ptr<tcp::socket>> sessions_;
 };
 
 namespace {
@@ -79,9 +80,12 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
   AdminSession(tcp::socket socket, std::shared_ptr<AdminServer::Impl> server)
       : stream_(std::move(socket)), server_(std::move(server)) {}
 
+  ~AdminSession() { server_->unregister_session(this); }
+
   void start() {
-    socket_handle_ = std::shared_ptr<tcp::socket>(shared_from_this(), &stream_.socket());
-    if (!server_->register_session(socket_handle_)) {
+    // Aliases the session's lifetime: valid exactly while the session lives.
+    const std::shared_ptr<tcp::socket> socket(shared_from_this(), &stream_.socket());
+    if (!server_->register_session(this, socket)) {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
       stream_.socket().close(ignored);
@@ -124,10 +128,9 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
     response->body() = reply.body;
     response->prepare_payload();
     stream_.expires_after(idle_timeout);
-    http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code error, std::size_t) {
-                        self->on_write(error, response->keep_alive());
-                      });
+    http::async_write(stream_, *response, [self = shared_from_this(), response](beast::error_code error, std::size_t) {
+      self->on_write(error, response->keep_alive());
+    });
   }
 
   void on_write(beast::error_code error, bool keep_alive) {
@@ -139,14 +142,13 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
-    server_->unregister_session(socket_handle_);
+    server_->unregister_session(this);
   }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_{8192};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<AdminServer::Impl> server_;
-  std::shared_ptr<tcp::socket> socket_handle_;
 };
 
 }  // namespace
@@ -187,16 +189,16 @@ void AdminServer::Impl::on_accept(beast::error_code error, tcp::socket socket) {
   if (acceptor_.is_open()) do_accept();
 }
 
-bool AdminServer::Impl::register_session(const std::shared_ptr<tcp::socket>& socket) {
+bool AdminServer::Impl::register_session(const void* session, std::weak_ptr<tcp::socket> socket) {
   std::lock_guard lock(sessions_mutex_);
   if (stopped_ || sessions_.size() >= options_.max_connections) return false;
-  sessions_.insert(socket);
+  sessions_.emplace(session, std::move(socket));
   return true;
 }
 
-void AdminServer::Impl::unregister_session(const std::shared_ptr<tcp::socket>& socket) {
+void AdminServer::Impl::unregister_session(const void* session) {
   std::lock_guard lock(sessions_mutex_);
-  sessions_.erase(socket);
+  sessions_.erase(session);
 }
 
 void AdminServer::Impl::stop() {
@@ -206,7 +208,9 @@ void AdminServer::Impl::stop() {
     self->acceptor_.close(ignored);
   });
   std::lock_guard lock(sessions_mutex_);
-  for (const auto& socket : sessions_) {
+  for (const auto& [session, weak_socket] : sessions_) {
+    auto socket = weak_socket.lock();
+    if (!socket) continue;
     asio::post(socket->get_executor(), [socket] {
       beast::error_code ignored;
       socket->shutdown(tcp::socket::shutdown_both, ignored);
@@ -231,11 +235,11 @@ Reply AdminServer::Impl::route(const http::request<http::string_body>& request) 
   try {
     if (path == "/health") {
       const auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-      return json_reply(http::status::ok, {{"status", "healthy"},
-                                           {"version", FLOWMIND_VERSION},
-                                           {"sdk", std::to_string(sdk_version_major) + "." +
-                                                       std::to_string(sdk_version_minor)},
-                                           {"uptime_seconds", uptime}});
+      return json_reply(http::status::ok,
+                        {{"status", "healthy"},
+                         {"version", FLOWMIND_VERSION},
+                         {"sdk", std::to_string(sdk_version_major) + "." + std::to_string(sdk_version_minor)},
+                         {"uptime_seconds", uptime}});
     }
     if (path == "/ready") {
       const auto waiting = backend_.not_running();

@@ -18,9 +18,9 @@ namespace flowmind {
 
 // Where the admin data comes from (the runtime, in the engine; anything in tests).
 struct AdminBackend {
-  std::function<nlohmann::json()> pipelines;             // GET /pipelines
-  std::function<std::string()> metrics;                  // GET /metrics (Prometheus text)
-  std::function<std::vector<std::string>()> not_running; // GET /ready: 503 naming these
+  std::function<nlohmann::json()> pipelines;              // GET /pipelines
+  std::function<std::string()> metrics;                   // GET /metrics (Prometheus text)
+  std::function<std::vector<std::string>()> not_running;  // GET /ready: 503 naming these
 };
 
 // Thrown when the server cannot listen (address in use, bad address).
@@ -31,8 +31,8 @@ class AdminListenError : public std::runtime_error {
 
 struct AdminOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 9180;          // 0 = any free port (tests)
-  std::size_t max_connections = 64;   // beyond this, new connections are closed at once
+  std::uint16_t port = 9180;         // 0 = any free port (tests)
+  std::size_t max_connections = 64;  // beyond this, new connections are closed at once
   std::size_t max_request_bytes = 64 * 1024;
 };
 

@@ -30,7 +30,8 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
     std::cerr << "error: --grace-period: '" << options.grace_period << "' is not a duration (e.g. 10s, 500ms)\n";
     return 2;
   }
-  runtime_options.grace_period = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(*grace));
+  runtime_options.grace_period =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(*grace));
   std::optional<AdminOptions> admin;
   try {
     admin = admin_options(options.admin_listen);
