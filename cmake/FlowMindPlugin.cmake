@@ -26,6 +26,8 @@ function(flowmind_add_plugin name)
   endif()
   set_target_properties(flowmind-${name} PROPERTIES PREFIX "" OUTPUT_NAME "flowmind-${name}"
                                                     LIBRARY_OUTPUT_DIRECTORY "${FLOWMIND_PLUGIN_OUTPUT_DIR}")
+  # Every in-tree plugin, so end-to-end tests can depend on all of them.
+  set_property(GLOBAL APPEND PROPERTY FLOWMIND_PLUGIN_TARGETS flowmind-${name})
   if(TARGET flowmind_warnings)
     target_link_libraries(${name}_logic PRIVATE flowmind_warnings)
     target_link_libraries(flowmind-${name} PRIVATE flowmind_warnings)

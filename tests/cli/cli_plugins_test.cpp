@@ -97,5 +97,19 @@ TEST(CliPlugins, ReadmeOptionTablesMatchTheSchemas) {
   EXPECT_GE(checked, 3);
 }
 
+// The pipelines shipped in pipelines/ (demo, live, examples, recordings) are valid as shipped.
+TEST(CliPlugins, ShippedPipelinesValidate) {
+  int folders = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "pipelines")) {
+    if (!entry.is_directory()) continue;
+    const auto result = run_process({"/bin/sh", "-c", "cd \"$0\" && exec \"$1\" validate \"$2\"", source_dir().string(),
+                                     flowmind_executable().string(), entry.path().string()},
+                                    60s, {{"UW_API_TOKEN", "example-token"}});
+    EXPECT_EQ(result.exit_code, 0) << entry.path() << "\n" << result.out << result.err;
+    ++folders;
+  }
+  EXPECT_GE(folders, 2);
+}
+
 }  // namespace
 }  // namespace flowmind::testing

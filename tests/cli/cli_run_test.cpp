@@ -179,6 +179,22 @@ sinks: [{type: stdout}]
   EXPECT_EQ(child->wait(30s), 0);
 }
 
+TEST_F(CliRunAdmin, ReconnectEndpointAnswersPerPipeline) {
+  auto child = start("pipeline: gen\nsource: {type: generator, rate: 5}\nsinks: [{type: stdout}]\n");
+  ASSERT_TRUE(wait_until([&] { return http_get(port_, "/ready").status == 200; }, 30s));
+
+  const auto unknown = http_request(port_, "POST", "/pipelines/nope/reconnect");
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find("no such pipeline: nope"), std::string::npos) << unknown.body;
+  // The generator has no upstream connection to renew.
+  const auto nothing = http_request(port_, "POST", "/pipelines/gen/reconnect");
+  EXPECT_EQ(nothing.status, 409) << nothing.body;
+  EXPECT_EQ(http_get(port_, "/pipelines/gen/reconnect").status, 405);
+
+  child->send_signal(SIGTERM);
+  EXPECT_EQ(child->wait(30s), 0);
+}
+
 TEST_F(CliRunAdmin, PortAlreadyTakenIsAClearError) {
   auto first = start("pipeline: holder\nsource: {type: generator, rate: 1}\nsinks: [{type: stdout}]\n");
   const auto file =

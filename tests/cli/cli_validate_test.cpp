@@ -61,11 +61,6 @@ TEST(CliValidate, MissingFileIsAnError) {
   EXPECT_NE(result.err.find("/nonexistent/pipelines.yaml"), std::string::npos) << result.err;
 }
 
-TEST(CliValidate, ShippedPipelinesAreValid) {
-  const auto result = flowmind({"validate", (source_dir() / "pipelines").string()});
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-}
-
 TEST(CliValidate, UnsetVariableWithoutDefaultIsAnError) {
   TempDir dir;
   const auto file = dir.write("env.yaml", R"(pipeline: env

@@ -2,8 +2,6 @@
 #pragma once
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -14,6 +12,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "flowmind/json_text.hpp"
 
 namespace flowmind {
 
@@ -38,8 +38,7 @@ class Event {
         lazy_(std::make_unique<Lazy>()) {}
 
   // For sources that already hold a DOM (generators, REST pollers): the raw text is its dump.
-  static Event from_json(std::string channel, nlohmann::json payload,
-                         Clock::time_point received_at = Clock::now()) {
+  static Event from_json(std::string channel, nlohmann::json payload, Clock::time_point received_at = Clock::now()) {
     Event event(std::move(channel), payload.dump(), received_at);
     std::call_once(event.lazy_->parsed_once, [&] { event.lazy_->payload = std::move(payload); });
     return event;
@@ -116,16 +115,16 @@ class Event {
     std::lock_guard lock(lazy_->wire_mutex);
     if (!wire_valid_) {
       std::string text;
-      text.reserve(raw_.size() + channel_.size() + 96);
+      text.reserve(raw_.size() + channel_.size() + 64 + (annotations_.empty() ? 0 : 256));
       text += R"({"channel":)";
-      text += nlohmann::json(channel_).dump();
+      json_text::append_string(text, channel_);
       text += R"(,"timestamp":")";
-      text += iso8601_ms(received_at_);
+      json_text::append_iso8601_ms(text, received_at_);
       text += R"(","data":)";
-      text += raw_.empty() ? std::string("null") : raw_;
+      text += raw_.empty() ? std::string_view("null") : std::string_view(raw_);
       if (annotations_.is_object() && !annotations_.empty()) {
         text += R"(,"annotations":)";
-        text += annotations_.dump();
+        json_text::append_value(text, annotations_);
       }
       text += '}';
       lazy_->wire = std::move(text);
@@ -136,15 +135,9 @@ class Event {
 
   // ISO-8601 UTC with milliseconds, e.g. 2024-09-18T14:32:07.692Z.
   static std::string iso8601_ms(Clock::time_point time) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-    const std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-    const auto millis = static_cast<int>(ms - static_cast<long long>(seconds) * 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buffer[96];  // room for any int per field: GCC checks -Wformat-truncation against that
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
-    return buffer;
+    std::string text;
+    json_text::append_iso8601_ms(text, time);
+    return text;
   }
 
  private:

@@ -40,6 +40,9 @@ class Source {
   // connections. Returns false if the source has nothing to reconnect.
   virtual bool reconnect() { return false; }
   // Plugin-specific status shown by the admin API (null = nothing to add). Thread-safe.
+  // An object may carry a "metrics" array that /metrics also exports (SDK 1.1), each item
+  // {"name": snake_case, "type": "counter"|"gauge", "help": text, "labels": {k: v}, "value": n},
+  // rendered as flowmind_<name>{pipeline=..,stage=..,k=v} n. Same for filters and sinks.
   [[nodiscard]] virtual nlohmann::json status() const { return nullptr; }
 };
 
@@ -72,10 +75,22 @@ class Sink {
   [[nodiscard]] virtual bool blocking() const { return false; }
   // Plugin-specific status for the admin API; thread-safe, like Filter::status().
   [[nodiscard]] virtual nlohmann::json status() const { return nullptr; }
+  // Called from another thread when the engine stops waiting (the grace period is over),
+  // concurrently with whatever consume(), flush() or stop() is running, e.g. a write retried on
+  // a full disk: make them return promptly, counting what is given up. Must be thread-safe.
+  // (SDK 1.1: never called on sinks of plugins built for SDK 1.0.)
+  virtual void cancel() {}
 };
 
 // Thrown by create_*() when a validated config still cannot be used (e.g. a file is missing).
 class PluginError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown by Source::run() when retrying cannot help (a rejected token, a forbidden plan): the
+// pipeline fails with this message instead of being restarted with backoff. (SDK 1.1)
+class FatalSourceError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -49,6 +49,8 @@ class AdminServer::Impl : public std::enable_shared_from_this<AdminServer::Impl>
   void stop();
   [[nodiscard]] std::uint16_t port() const { return port_; }
   Reply route(const http::request<http::string_body>& request) const;
+  static std::optional<std::string> reconnect_target(const std::string& path);
+  Reply reconnect_reply(const std::string& name) const;
 
   // Sessions register so stop() can close them; the count bounds concurrent connections.
   // Weak references: the server must not keep a finished session alive.
@@ -220,12 +222,38 @@ void AdminServer::Impl::stop() {
   sessions_.clear();
 }
 
+// "/pipelines/{name}/reconnect" -> name.
+std::optional<std::string> AdminServer::Impl::reconnect_target(const std::string& path) {
+  const std::string prefix = "/pipelines/";
+  const std::string suffix = "/reconnect";
+  if (path.size() <= prefix.size() + suffix.size() || path.rfind(prefix, 0) != 0) return std::nullopt;
+  if (path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) return std::nullopt;
+  auto name = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+  if (name.find('/') != std::string::npos) return std::nullopt;
+  return name;
+}
+
+Reply AdminServer::Impl::reconnect_reply(const std::string& name) const {
+  const auto done = backend_.reconnect ? backend_.reconnect(name) : std::nullopt;
+  if (!done) return error_reply(http::status::not_found, "no such pipeline: " + name);
+  if (!*done) {
+    return error_reply(http::status::conflict,
+                       "pipeline '" + name + "' is not running or its source has no connection to renew");
+  }
+  return json_reply(http::status::ok, {{"status", "success"}, {"message", "reconnect requested for " + name}});
+}
+
 Reply AdminServer::Impl::route(const http::request<http::string_body>& request) const {
   std::string path(request.target());
   if (const auto query = path.find('?'); query != std::string::npos) path.resize(query);
   if (path.size() > 1 && path.back() == '/') path.pop_back();
 
   const bool is_get = request.method() == http::verb::get || request.method() == http::verb::head;
+  if (const auto action = reconnect_target(path)) {
+    if (request.method() != http::verb::post)
+      return error_reply(http::status::method_not_allowed, "use POST for " + path);
+    return reconnect_reply(*action);
+  }
   const auto known = {"/health", "/ready", "/pipelines", "/metrics"};
   if (std::find(known.begin(), known.end(), path) == known.end()) {
     return error_reply(http::status::not_found, "no such endpoint: " + path);

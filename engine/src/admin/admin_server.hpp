@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ struct AdminBackend {
   std::function<nlohmann::json()> pipelines;              // GET /pipelines
   std::function<std::string()> metrics;                   // GET /metrics (Prometheus text)
   std::function<std::vector<std::string>()> not_running;  // GET /ready: 503 naming these
+  // POST /pipelines/{name}/reconnect: nullopt = no such pipeline, false = nothing to reconnect.
+  std::function<std::optional<bool>(const std::string&)> reconnect;
 };
 
 // Thrown when the server cannot listen (address in use, bad address).

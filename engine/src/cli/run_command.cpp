@@ -61,12 +61,13 @@ int run_command(const GlobalOptions& global, const RunOptions& options) {
       admin_server = std::make_unique<AdminServer>(
           runtime.io_context(), *admin,
           AdminBackend{[&runtime] { return runtime.pipelines_status(); }, [&runtime] { return runtime.metrics_text(); },
-                       [&runtime] { return runtime.not_running(); }});
+                       [&runtime] { return runtime.not_running(); },
+                       [&runtime](const std::string& name) { return runtime.reconnect(name); }});
     } catch (const AdminListenError& error) {
       std::cerr << "error: " << error.what() << '\n';
       return 1;
     }
-    engine_log().info("admin API on http://{}:{}/ (health, ready, pipelines, metrics)", admin->host,
+    engine_log().info("admin API on http://{}:{}/ (health, ready, pipelines, metrics, reconnect)", admin->host,
                       admin_server->port());
   }
   SignalWatcher signals([&runtime] { runtime.request_stop(); });

@@ -14,6 +14,16 @@ namespace {
 // Input events handled per strand turn before yielding to other pipelines on the pool.
 constexpr int pump_batch = 64;
 
+bool is_fatal(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const FatalSourceError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 std::string describe(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
@@ -174,8 +184,10 @@ void Pipeline::create_and_start(const PluginCatalog& catalog) {
   }
   for (std::size_t i = 0; i < sinks.size(); ++i) {
     SinkRunner::Hooks hooks{[this] { kick(); }, [this] { on_sink_finished(); }};
+    const bool knows_cancel = catalog.sdk_minor(spec_.sinks[i].type) >= 1;
     sinks_.push_back(std::make_unique<SinkRunner>(std::move(sinks[i]), spec_.sinks[i].buffer, sink_stage(i).metrics,
-                                                  contexts_[filters.size() + i]->log(), io_, std::move(hooks)));
+                                                  contexts_[filters.size() + i]->log(), io_, std::move(hooks),
+                                                  knows_cancel));
   }
   sinks_running_ = sinks_.size();
   for (auto& sink : sinks_) sink->launch();
@@ -206,6 +218,17 @@ void Pipeline::run_source() {
     }
     if (input_->stopping()) {
       if (failure) log.warn("run() failed while stopping: " + describe(failure));
+      break;
+    }
+    if (failure && is_fatal(failure)) {
+      // Retrying cannot help (e.g. a rejected token): the pipeline drains and ends as failed.
+      metrics.failed.fetch_add(1, std::memory_order_relaxed);
+      {
+        std::lock_guard lock(mutex_);
+        error_ = "source (" + spec_.source.type + "): " + describe(failure);
+      }
+      log.error("run() failed, not retrying: " + describe(failure));
+      source_fatal_ = true;
       break;
     }
     if (!failure) {
@@ -241,6 +264,21 @@ void Pipeline::stop_source() {
     source_->stop();
   } catch (...) {
     source_context_->log().error("stop failed: " + describe(std::current_exception()));
+  }
+}
+
+bool Pipeline::reconnect_source() {
+  // The same lock as stop_source(): reconnect() never overlaps the source's stop().
+  std::lock_guard lock(source_stop_mutex_);
+  const auto current = state();
+  if (stop_requested_ || (current != PipelineState::running && current != PipelineState::restarting)) return false;
+  try {
+    const bool done = source_->reconnect();
+    if (done) source_context_->log().info("reconnect requested");
+    return done;
+  } catch (...) {
+    source_context_->log().error("reconnect failed: " + describe(std::current_exception()));
+    return false;
   }
 }
 
@@ -292,12 +330,12 @@ void Pipeline::close_sinks() {
   sinks_closed_ = true;
   chain_.stop_all();
   for (auto& sink : sinks_) sink->close();
-  if (sinks_.empty()) finish(finished_naturally_ ? PipelineState::finished : PipelineState::stopped);
+  if (sinks_.empty()) finish(ending_state());
 }
 
 void Pipeline::on_sink_finished() {
   if (sinks_running_.fetch_sub(1) == 1) {
-    finish(finished_naturally_ ? PipelineState::finished : PipelineState::stopped);
+    finish(ending_state());
     { std::lock_guard lock(mutex_); }
     sinks_done_.notify_all();
   }
@@ -340,6 +378,11 @@ bool Pipeline::transition(std::initializer_list<PipelineState> from, PipelineSta
     if (std::find(from.begin(), from.end(), current) == from.end()) return false;
   } while (!state_.compare_exchange_weak(current, to, std::memory_order_acq_rel));
   return true;
+}
+
+PipelineState Pipeline::ending_state() const {
+  if (source_fatal_) return PipelineState::failed;
+  return finished_naturally_ ? PipelineState::finished : PipelineState::stopped;
 }
 
 bool Pipeline::finish(PipelineState terminal) {

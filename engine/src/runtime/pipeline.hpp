@@ -60,6 +60,10 @@ class Pipeline {
   // pipeline is terminal (a source or sink that never returns makes this wait forever).
   void join();
 
+  // Asks a running source to drop and re-establish its upstream connection (Source::reconnect);
+  // false when the pipeline is not running or its source has nothing to reconnect.
+  bool reconnect_source();
+
   [[nodiscard]] const std::string& name() const { return spec_.name; }
   [[nodiscard]] PipelineState state() const { return state_.load(std::memory_order_acquire); }
   [[nodiscard]] PipelineSnapshot snapshot() const;
@@ -93,6 +97,7 @@ class Pipeline {
   void on_sink_finished();
   bool transition(std::initializer_list<PipelineState> from, PipelineState to);
   bool finish(PipelineState terminal);
+  [[nodiscard]] PipelineState ending_state() const;
 
   PipelineSpec spec_;
   RuntimeOptions options_;
@@ -116,6 +121,7 @@ class Pipeline {
   std::atomic<bool> abandoned_{false};
   std::atomic<bool> source_stop_called_{false};
   std::atomic<bool> finished_naturally_{false};
+  std::atomic<bool> source_fatal_{false};  // run() threw FatalSourceError
   std::atomic<bool> source_done_{false};
   std::atomic<std::size_t> sinks_running_{0};
 

@@ -1,6 +1,12 @@
 // Renders pipeline snapshots in the Prometheus text exposition format (version 0.0.4).
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <iomanip>
+#include <iterator>
+#include <locale>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,9 +30,9 @@ std::string escape_label(const std::string& value) {
   return escaped;
 }
 
-using Labels = std::vector<std::pair<const char*, std::string>>;
+using Labels = std::vector<std::pair<std::string, std::string>>;
 
-void sample(std::string& out, const char* name, const Labels& labels, std::uint64_t value) {
+void sample_text(std::string& out, const char* name, const Labels& labels, const std::string& value) {
   out += name;
   out += '{';
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -37,8 +43,12 @@ void sample(std::string& out, const char* name, const Labels& labels, std::uint6
     out += '"';
   }
   out += "} ";
-  out += std::to_string(value);
+  out += value;
   out += '\n';
+}
+
+void sample(std::string& out, const char* name, const Labels& labels, std::uint64_t value) {
+  sample_text(out, name, labels, std::to_string(value));
 }
 
 void header(std::string& out, const char* name, const char* type, const char* help) {
@@ -66,6 +76,84 @@ void stage_family(std::string& out, const std::vector<PipelineSnapshot>& pipelin
     for (const auto& stage : pipeline.stages) {
       if (applies(stage)) sample(out, name, stage_labels(pipeline, stage), value(stage));
     }
+  }
+}
+
+bool valid_metric_name(const std::string& name, bool allow_upper) {
+  if (name.empty() || name.size() > 128) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool letter = (c >= 'a' && c <= 'z') || c == '_' || (allow_upper && c >= 'A' && c <= 'Z');
+    if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
+// Plugin metric families may not shadow the engine's own.
+bool reserved_metric_name(const std::string& name) {
+  return name.rfind("pipeline_", 0) == 0 || name.rfind("stage_", 0) == 0 || name.rfind("queue_", 0) == 0;
+}
+
+std::string format_value(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  if (value == std::floor(value) && std::fabs(value) < 1e15) return std::to_string(static_cast<long long>(value));
+  std::ostringstream text;
+  text.imbue(std::locale::classic());
+  text << std::setprecision(17) << value;
+  return text.str();
+}
+
+struct PluginSample {
+  Labels labels;
+  std::string value;
+};
+
+struct PluginFamily {
+  std::string type;
+  std::string help;
+  std::vector<PluginSample> samples;
+};
+
+// The "metrics" arrays of the plugins' status() (SDK 1.1), grouped by family in first-seen
+// order. Malformed items are skipped: a plugin's bad metric must not break the endpoint.
+void plugin_families(std::string& out, const std::vector<PipelineSnapshot>& pipelines) {
+  std::vector<std::pair<std::string, PluginFamily>> families;
+  for (const auto& pipeline : pipelines) {
+    for (const auto& stage : pipeline.stages) {
+      if (!stage.status.is_object()) continue;
+      const auto metrics = stage.status.find("metrics");
+      if (metrics == stage.status.end() || !metrics->is_array()) continue;
+      for (const auto& item : *metrics) {
+        if (!item.is_object()) continue;
+        const auto name = item.value("name", std::string());
+        const auto value = item.find("value");
+        if (!valid_metric_name(name, false) || reserved_metric_name(name)) continue;
+        if (value == item.end() || !value->is_number()) continue;
+        auto family = std::find_if(families.begin(), families.end(), [&](const auto& f) { return f.first == name; });
+        if (family == families.end()) {
+          auto type = item.value("type", std::string("gauge"));
+          if (type != "counter" && type != "gauge") type = "untyped";
+          families.push_back({name, PluginFamily{type, item.value("help", std::string("Reported by a plugin.")), {}}});
+          family = std::prev(families.end());
+        }
+        PluginSample sample_row{stage_labels(pipeline, stage), format_value(value->get<double>())};
+        if (const auto labels = item.find("labels"); labels != item.end() && labels->is_object()) {
+          for (const auto& [key, label] : labels->items()) {
+            if (!valid_metric_name(key, true) || key == "pipeline" || key == "stage" || key == "type") continue;
+            sample_row.labels.emplace_back(key, label.is_string() ? label.get<std::string>() : label.dump());
+          }
+        }
+        family->second.samples.push_back(std::move(sample_row));
+      }
+    }
+  }
+  for (const auto& [name, family] : families) {
+    const auto full = "flowmind_" + name;
+    std::string help;
+    for (const char c : family.help) help += (c == '\n') ? ' ' : c;
+    header(out, full.c_str(), family.type.c_str(), help.c_str());
+    for (const auto& row : family.samples) sample_text(out, full.c_str(), row.labels, row.value);
   }
 }
 
@@ -127,6 +215,7 @@ std::string prometheus_text(const std::vector<PipelineSnapshot>& pipelines) {
                stage.queue->max_events);
     }
   }
+  plugin_families(out, pipelines);
   return out;
 }
 

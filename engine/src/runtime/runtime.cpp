@@ -208,6 +208,13 @@ std::string Runtime::metrics_text() const {
   return prometheus_text(snapshots);
 }
 
+std::optional<bool> Runtime::reconnect(const std::string& name) {
+  for (const auto& pipeline : impl_->pipelines()) {
+    if (pipeline->name() == name) return pipeline->reconnect_source();
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> Runtime::not_running() const {
   std::vector<std::string> names;
   for (const auto& pipeline : impl_->pipelines()) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,6 +59,9 @@ class Runtime {
   [[nodiscard]] nlohmann::json pipelines_status() const;
   // Prometheus text exposition with pipeline and stage labels.
   [[nodiscard]] std::string metrics_text() const;
+  // Asks the pipeline's source to reconnect upstream: nullopt = no such pipeline, false = not
+  // running or nothing to reconnect.
+  std::optional<bool> reconnect(const std::string& pipeline);
   // Names of pipelines that are not in the running state (for GET /ready).
   [[nodiscard]] std::vector<std::string> not_running() const;
 

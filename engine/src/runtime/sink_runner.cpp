@@ -17,12 +17,13 @@ constexpr int strand_batch = 64;
 }  // namespace
 
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, BufferSpec buffer, StageMetrics& metrics, Logger& log,
-                       boost::asio::io_context& io, Hooks hooks)
+                       boost::asio::io_context& io, Hooks hooks, bool can_cancel)
     : sink_(std::move(sink)),
       metrics_(metrics),
       log_(log),
       hooks_(std::move(hooks)),
       blocking_(sink_->blocking()),
+      can_cancel_(can_cancel),
       capacity_(std::max<std::size_t>(1, buffer.max_events)),
       policy_(buffer.when_full),
       strand_(boost::asio::make_strand(io)),
@@ -96,6 +97,13 @@ void SinkRunner::abandon() {
   }
   if (blocking_) ready_.notify_one();
   if (post_drain) boost::asio::post(strand_, [this] { drain_on_strand(); });
+  if (can_cancel_ && !finished()) {
+    try {
+      sink_->cancel();
+    } catch (...) {
+      log_.error("cancel failed");
+    }
+  }
 }
 
 void SinkRunner::abandon_unlaunched() {

@@ -33,8 +33,9 @@ class SinkRunner {
   };
   enum class Offer { accepted, full };
 
+  // `can_cancel`: the sink's plugin was built for SDK 1.1 or later and has Sink::cancel().
   SinkRunner(std::unique_ptr<Sink> sink, BufferSpec buffer, StageMetrics& metrics, Logger& log,
-             boost::asio::io_context& io, Hooks hooks);
+             boost::asio::io_context& io, Hooks hooks, bool can_cancel);
   ~SinkRunner();
   SinkRunner(const SinkRunner&) = delete;
   SinkRunner& operator=(const SinkRunner&) = delete;
@@ -47,7 +48,8 @@ class SinkRunner {
   void count_abandoned(std::size_t count);
   // No more offers: the consumer drains what is queued, then flushes and stops the sink.
   void close();
-  // Drops what is queued (counted); the consumer finishes its current event, then flushes and stops.
+  // Drops what is queued (counted) and cancels a consume() in progress (Sink::cancel); the
+  // consumer finishes its current event, then flushes and stops.
   void abandon();
   // For a start that failed half-way: a blocking sink whose thread was never launched is
   // flushed and stopped here, since no consumer will do it.
@@ -74,6 +76,7 @@ class SinkRunner {
   Logger& log_;
   Hooks hooks_;
   const bool blocking_;
+  const bool can_cancel_;
   const std::size_t capacity_;
   const WhenFull policy_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
