@@ -97,6 +97,53 @@ TEST(CliPlugins, ReadmeOptionTablesMatchTheSchemas) {
   EXPECT_GE(checked, 3);
 }
 
+// Every complete pipeline shown in a document (a ```yaml block with `pipeline:` and `source:`),
+// except the ones marked `# deliberately wrong` (examples of error messages).
+std::vector<std::string> pipeline_examples(const std::string& markdown) {
+  std::vector<std::string> examples;
+  const std::string open = "```yaml\n";
+  for (auto from = markdown.find(open); from != std::string::npos; from = markdown.find(open, from)) {
+    from += open.size();
+    const auto to = markdown.find("```", from);
+    if (to == std::string::npos) break;
+    auto block = markdown.substr(from, to - from);
+    const bool complete = block.find("pipeline:") != std::string::npos && block.find("source:") != std::string::npos;
+    if (complete && block.find("# deliberately wrong") == std::string::npos) {
+      examples.push_back(std::move(block));
+    }
+    from = to + 3;
+  }
+  return examples;
+}
+
+// The examples users copy must be valid pipelines: `flowmind validate` on each one, run from
+// the repository root as the READMEs' relative paths assume.
+TEST(CliPlugins, PipelineExamplesInTheDocsValidate) {
+  TempDir dir;
+  std::vector<std::filesystem::path> documents{source_dir() / "README.md",
+                                               source_dir() / "docs" / "pipeline-reference.md"};
+  for (const auto* kind : {"sources", "filters", "sinks"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "plugins" / kind)) {
+      documents.push_back(entry.path() / "README.md");
+    }
+  }
+  int checked = 0;
+  for (const auto& document : documents) {
+    if (!std::filesystem::exists(document)) continue;
+    const auto examples = pipeline_examples(read_file(document));
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+      const auto file = dir.write("example-" + std::to_string(checked) + ".yaml", examples[i]);
+      const auto result = run_process({"/bin/sh", "-c", "cd \"$0\" && exec \"$1\" validate \"$2\"",
+                                       source_dir().string(), flowmind_executable().string(), file.string()},
+                                      60s, {{"UW_API_TOKEN", "example-token"}});
+      EXPECT_EQ(result.exit_code, 0) << document << ", example " << i + 1 << ":\n"
+                                     << examples[i] << result.out << result.err;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 10);
+}
+
 // The pipelines shipped in pipelines/ (demo, live, examples, recordings) are valid as shipped.
 TEST(CliPlugins, ShippedPipelinesValidate) {
   int folders = 0;
@@ -108,7 +155,7 @@ TEST(CliPlugins, ShippedPipelinesValidate) {
     EXPECT_EQ(result.exit_code, 0) << entry.path() << "\n" << result.out << result.err;
     ++folders;
   }
-  EXPECT_GE(folders, 2);
+  EXPECT_GE(folders, 4);
 }
 
 }  // namespace
