@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -58,7 +59,23 @@ inline bool valid_utf8(std::string_view text) {
 // Appends `text` as a JSON string literal, escaped the way nlohmann::json::dump() escapes it.
 // Invalid UTF-8 is replaced (U+FFFD) instead of throwing: the wire text must always be valid.
 inline void append_string(std::string& out, std::string_view text) {
-  if (!valid_utf8(text)) {
+  // Fast path, most keys and values: printable ASCII with nothing to escape, copied at once.
+  std::size_t plain = 0;
+  while (plain < text.size()) {
+    const auto c = static_cast<unsigned char>(text[plain]);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+    ++plain;
+  }
+  if (plain == text.size()) {
+    const auto at = out.size();
+    out.resize(at + text.size() + 2);
+    char* to = out.data() + at;
+    to[0] = '"';
+    if (!text.empty()) std::memcpy(to + 1, text.data(), text.size());
+    to[text.size() + 1] = '"';
+    return;
+  }
+  if (!valid_utf8(text.substr(plain))) {
     out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return;
   }
