@@ -8,7 +8,7 @@
 
 #include "audio_notifier.hpp"
 #include "process_runner.hpp"
-#include "test_stage_context.hpp"
+#include "plugin_test_context.hpp"
 #include "test_support.hpp"
 
 namespace flowmind {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "file_writer.hpp"
-#include "test_stage_context.hpp"
+#include "plugin_test_context.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 3) {

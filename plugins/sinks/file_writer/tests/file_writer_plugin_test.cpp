@@ -4,7 +4,7 @@
 
 #include "flowmind/plugin.hpp"
 #include "flowmind/sdk_version.hpp"
-#include "test_stage_context.hpp"
+#include "plugin_test_context.hpp"
 #include "test_support.hpp"
 
 namespace flowmind {

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "file_writer.hpp"
-#include "test_stage_context.hpp"
+#include "plugin_test_context.hpp"
 #include "test_support.hpp"
 
 namespace flowmind {

@@ -1,4 +1,4 @@
-// A StageContext for audio_notifier tests (counters, a recording logger) and configs with schema defaults.
+// A StageContext for plugin unit tests (counters, a recording logger) and configs with schema defaults.
 #pragma once
 
 #include <map>
