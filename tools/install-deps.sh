@@ -9,7 +9,7 @@ packages=(
   libboost-json1.81-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   espeak-ng sox alsa-utils
-  curl
+  curl python3-websockets
 )
 
 missing=()

@@ -48,6 +48,29 @@ sinks:
                           "p.yaml:16:20: error: max_file_size: 8GiB is above the maximum 1GiB"));
 }
 
+TEST(PipelineErrorsTest, OnDemandKeysAreChecked) {
+  const auto wrong = load_text(R"(pipeline: lazy
+on_demand: sometimes
+on_demand_linger: 30
+source: {type: generator}
+sinks: [{type: console}]
+)");
+  EXPECT_FALSE(wrong.ok());
+  EXPECT_THAT(printed(wrong),
+              ElementsAre("p.yaml:2:12: error: on_demand: expected true or false, got \"sometimes\"",
+                          std::string("p.yaml:3:19: error: on_demand_linger: expected a duration, got 30: a number "
+                                      "needs a unit, e.g. \"30s\" or \"500ms\"; ") +
+                              duration_forms));
+  const auto useless = load_text(R"(pipeline: eager
+on_demand_linger: 5s
+source: {type: generator}
+sinks: [{type: console}]
+)");
+  EXPECT_TRUE(useless.ok());
+  EXPECT_THAT(printed(useless),
+              ElementsAre("p.yaml:2:1: warning: on_demand_linger has no effect without 'on_demand: true'"));
+}
+
 TEST(PipelineErrorsTest, MalformedYamlIsReportedAtTheParserPosition) {
   const auto result = load_text("pipeline: broken\nsource: [generator\nsinks: []\n");
   EXPECT_THAT(printed(result), ElementsAre("p.yaml:3:6: error: invalid YAML: end of sequence flow not found"));

@@ -1,8 +1,8 @@
 // Pipelines that load: normalized values, defaults, interpolation, buffers, documents, definition JSON.
+#include <chrono>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <chrono>
 
 #include "config_test_support.hpp"
 
@@ -257,6 +257,25 @@ sinks:
   EXPECT_EQ(spec.sinks[2].buffer.when_full, WhenFull::block);
   // The engine's buffer key never reaches the plugin.
   EXPECT_FALSE(spec.sinks[0].config.json().contains("buffer"));
+}
+
+TEST(PipelineLoaderTest, ParsesOnDemandAndItsLinger) {
+  const auto result = load_text(R"(pipeline: lazy
+on_demand: yes
+on_demand_linger: 1m30s
+source: {type: generator}
+sinks: [{type: console}]
+---
+pipeline: eager
+source: {type: generator}
+sinks: [{type: console}]
+)");
+  ASSERT_TRUE(result.ok()) << ::testing::PrintToString(printed(result));
+  ASSERT_EQ(result.pipelines.size(), 2U);
+  EXPECT_TRUE(result.pipelines[0].on_demand);
+  EXPECT_EQ(result.pipelines[0].on_demand_linger, std::chrono::seconds(90));
+  EXPECT_FALSE(result.pipelines[1].on_demand);
+  EXPECT_EQ(result.pipelines[1].on_demand_linger, std::chrono::seconds(30));
 }
 
 TEST(PipelineLoaderTest, LoadsEveryDocumentOfAFileAndSkipsEmptyOnes) {

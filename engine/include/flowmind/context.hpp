@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -66,6 +67,28 @@ class SourceContext : public StageContext {
   // Sleeps up to `timeout`, waking early when asked to stop; returns stopping().
   virtual bool wait_for_stop(std::chrono::nanoseconds timeout) = 0;
 };
+
+// Engine services for sinks that serve consumers of their own (SDK 1.2), e.g. the browser
+// relay. The engine's StageContext of a sink implements it; reach it with pipeline_control(ctx),
+// which returns null on engines older than SDK 1.2.
+class PipelineControl {
+ public:
+  virtual ~PipelineControl() = default;
+  // How many consumers this sink serves right now (connected browsers). The engine sums it over
+  // the pipeline's sinks; a pipeline with `on_demand: true` runs its source only while the sum is
+  // above zero (stopping it `on_demand_linger` after the sum drops to zero). Thread-safe.
+  virtual void set_demand(std::size_t consumers) = 0;
+  // Asks the pipeline's source to drop and re-establish its upstream connection (an operator's
+  // reconnect button). False when the source has nothing to reconnect or is not running.
+  // Thread-safe; never blocks on the source.
+  virtual bool request_reconnect() = 0;
+  // The pipeline's source as the admin API shows it: {"type", "state": "running" | "idle"
+  // (on-demand, no consumers) | "restarting" | "stopped" | "failed", "status": Source::status()}.
+  // Thread-safe; for a relay's own status page.
+  [[nodiscard]] virtual nlohmann::json source_status() const = 0;
+};
+
+inline PipelineControl* pipeline_control(StageContext& ctx) { return dynamic_cast<PipelineControl*>(&ctx); }
 
 // Passed to Filter::process to emit extra events (e.g. a detected sweep) after the current one.
 class Emitter {

@@ -6,12 +6,15 @@
 
 #include "config/did_you_mean.hpp"
 #include "config/schema_convert.hpp"
+#include "config/units.hpp"
+#include "config/yaml_scalars.hpp"
 
 namespace flowmind {
 namespace {
 
 const std::vector<std::string>& pipeline_keys() {
-  static const std::vector<std::string> keys{"pipeline", "description", "source", "filters", "sinks", "buffer"};
+  static const std::vector<std::string> keys{"pipeline", "description", "source",    "filters",
+                                             "sinks",    "buffer",      "on_demand", "on_demand_linger"};
   return keys;
 }
 
@@ -123,6 +126,10 @@ std::optional<PipelineSpec> PipelineDocument::load(const YamlNode& document) {
       }
     } else if (entry.key == "buffer") {
       if (auto queue = buffer(value, "buffer")) spec.buffer = *queue;
+    } else if (entry.key == "on_demand") {
+      if (auto flag = boolean(value, "on_demand")) spec.on_demand = *flag;
+    } else if (entry.key == "on_demand_linger") {
+      if (auto linger = duration(value, "on_demand_linger")) spec.on_demand_linger = *linger;
     } else {
       report_.error(entry.key_position,
                     "unknown key '" + entry.key + "' in " + where + did_you_mean(entry.key, pipeline_keys()));
@@ -133,6 +140,12 @@ std::optional<PipelineSpec> PipelineDocument::load(const YamlNode& document) {
   }
   if (!has_source) report_.error(document.position, "missing required key 'source' in " + where);
   if (!has_sinks) report_.error(document.position, "missing required key 'sinks' in " + where);
+  // Only when on_demand is absent or a valid false: a malformed on_demand has its own error.
+  const YamlEntry* flag = document.find("on_demand");
+  const bool plainly_off = flag == nullptr || (flag->value.is_scalar() && parse_bool_word(flag->value.text) == false);
+  if (const YamlEntry* linger = document.find("on_demand_linger"); linger != nullptr && plainly_off) {
+    report_.warning(linger->key_position, "on_demand_linger has no effect without 'on_demand: true'");
+  }
 
   spec.definition = generic_json(document);
   if (report_.error_count() != errors_before) return std::nullopt;
@@ -256,6 +269,26 @@ void PipelineDocument::validate_stage(const Factory& factory, const nlohmann::js
       report_.error(at, std::move(message));
     }
   }
+}
+
+std::optional<bool> PipelineDocument::boolean(const YamlNode& node, const std::string& display) {
+  if (node.invalid) return std::nullopt;
+  std::optional<bool> flag;
+  if (node.is_scalar()) flag = parse_bool_word(node.text);
+  if (!flag) report_.error(node.position, display + ": expected true or false, got " + describe(node));
+  return flag;
+}
+
+std::optional<std::chrono::milliseconds> PipelineDocument::duration(const YamlNode& node, const std::string& display) {
+  if (node.invalid) return std::nullopt;
+  std::optional<std::int64_t> ns;
+  if (node.is_scalar()) ns = parse_duration_ns(node.text);
+  if (!ns || *ns < 0) {
+    report_.error(node.position, display + ": expected a duration, got " + describe(node) +
+                                     (node.is_scalar() ? ": " + duration_hint(node.text) : std::string()));
+    return std::nullopt;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(*ns));
 }
 
 std::optional<BufferSpec> PipelineDocument::buffer(const YamlNode& node, const std::string& display) {

@@ -1,6 +1,7 @@
 // Turns one YAML document into a PipelineSpec: engine-owned keys, stages, plugin schemas, validate().
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ class PipelineDocument {
   std::string read_name(const YamlNode& document);
   std::optional<StageSpec> stage(const YamlNode& node, PluginKind kind, const std::string& label);
   std::optional<BufferSpec> buffer(const YamlNode& node, const std::string& display);
+  std::optional<bool> boolean(const YamlNode& node, const std::string& display);
+  std::optional<std::chrono::milliseconds> duration(const YamlNode& node, const std::string& display);
   void validate_stage(const Factory& factory, const nlohmann::json& config, const YamlNode& node,
                       const std::map<std::string, Position>& positions);
 

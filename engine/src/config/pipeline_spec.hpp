@@ -1,6 +1,7 @@
 // Validated pipeline definitions: what the config loader produces and the runtime consumes.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -30,10 +31,10 @@ struct BufferSpec {
 };
 
 struct StageSpec {
-  std::string type;          // plugin name
-  Config config;             // validated against the plugin's schema, defaults applied
-  SourceLocation location;   // where the stage's mapping starts
-  BufferSpec buffer;         // sinks only: the queue in front of the sink
+  std::string type;         // plugin name
+  Config config;            // validated against the plugin's schema, defaults applied
+  SourceLocation location;  // where the stage's mapping starts
+  BufferSpec buffer;        // sinks only: the queue in front of the sink
 };
 
 struct PipelineSpec {
@@ -42,8 +43,12 @@ struct PipelineSpec {
   StageSpec source;
   std::vector<StageSpec> filters;
   std::vector<StageSpec> sinks;
-  BufferSpec buffer;         // the queue between the source and the filters
-  nlohmann::json definition; // the pipeline as written (after interpolation), for the admin API
+  BufferSpec buffer;  // the queue between the source and the filters
+  // `on_demand: true`: the source runs only while a sink reports consumers (PipelineControl),
+  // and is stopped `on_demand_linger` after the last one left.
+  bool on_demand = false;
+  std::chrono::milliseconds on_demand_linger{30000};
+  nlohmann::json definition;  // the pipeline as written (after interpolation), for the admin API
 };
 
 }  // namespace flowmind

@@ -80,6 +80,20 @@ void InputChannel::request_stop() {
   stopped_.notify_all();
 }
 
+void InputChannel::release_source() {
+  {
+    std::lock_guard lock(mutex_);
+    released_.store(true, std::memory_order_release);
+  }
+  room_.notify_all();
+  stopped_.notify_all();
+}
+
+void InputChannel::rearm_source() {
+  std::lock_guard lock(mutex_);
+  released_.store(false, std::memory_order_release);
+}
+
 void InputChannel::abandon() {
   std::lock_guard lock(mutex_);
   metrics_.dropped.fetch_add(queue_.clear(), std::memory_order_relaxed);

@@ -27,11 +27,21 @@ class InputChannel {
 
   bool emit(Event event);
   SourceContext::EmitResult try_emit(Event& event);
-  [[nodiscard]] bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+  // True once the pipeline stops, or while the current source run is released (on_demand):
+  // either way the source must end its run().
+  [[nodiscard]] bool stopping() const {
+    return stopping_.load(std::memory_order_acquire) || released_.load(std::memory_order_acquire);
+  }
+  [[nodiscard]] bool pipeline_stopping() const { return stopping_.load(std::memory_order_acquire); }
+  [[nodiscard]] bool released() const { return released_.load(std::memory_order_acquire); }
   bool wait_for_stop(std::chrono::nanoseconds timeout);
 
   // From now on emit() returns false and every wait of the source ends.
   void request_stop();
+  // Ends the current source run without stopping the pipeline (on_demand, no consumers left):
+  // stopping() turns true and waits end, until rearm() before the next run.
+  void release_source();
+  void rearm_source();
   // Drops every queued event (counted as dropped by the source stage).
   void abandon();
 
@@ -57,6 +67,7 @@ class InputChannel {
   std::condition_variable stopped_;  // wait_for_stop()
   BoundedQueue<Event> queue_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> released_{false};
   bool consumer_active_ = false;
   std::uint64_t next_sequence_ = 1;
 };

@@ -91,9 +91,15 @@ Pipeline::Pipeline(PipelineSpec spec, const RuntimeOptions& options, boost::asio
   }
   input_ = std::make_unique<InputChannel>(spec_.buffer, source_stage().metrics, [this] { kick(); });
   source_context_ = std::make_unique<SourceContextImpl>(spec_.name, source_stage().metrics, io_, *input_);
-  for (std::size_t i = 1; i < stages_.size(); ++i) {
-    contexts_.push_back(std::make_unique<StageContextImpl>(spec_.name, stages_[i]->name, stages_[i]->metrics, io_));
+  for (std::size_t i = 0; i < spec_.filters.size(); ++i) {
+    auto& stage = filter_stage(i);
+    contexts_.push_back(std::make_unique<StageContextImpl>(spec_.name, stage.name, stage.metrics, io_));
   }
+  for (std::size_t i = 0; i < spec_.sinks.size(); ++i) {
+    auto& stage = sink_stage(i);
+    contexts_.push_back(std::make_unique<SinkContextImpl>(spec_.name, stage.name, stage.metrics, io_, *this, i));
+  }
+  sink_demand_.assign(spec_.sinks.size(), 0);
 }
 
 Pipeline::~Pipeline() {
@@ -178,7 +184,12 @@ void Pipeline::create_and_start(const PluginCatalog& catalog) {
     throw;
   }
 
-  source_ = std::move(source);
+  source_factory_ = &source_factory;
+  {
+    std::lock_guard lock(source_mutex_);
+    source_ = std::move(source);
+  }
+  source_active_ = !spec_.on_demand;
   for (std::size_t i = 0; i < filters.size(); ++i) {
     chain_.add(std::move(filters[i]), filter_stage(i).metrics, contexts_[i]->log());
   }
@@ -192,6 +203,11 @@ void Pipeline::create_and_start(const PluginCatalog& catalog) {
   sinks_running_ = sinks_.size();
   for (auto& sink : sinks_) sink->launch();
   transition({PipelineState::starting}, PipelineState::running);
+  if (spec_.on_demand) {
+    log_.info("on_demand: the source starts when a consumer connects (linger " +
+              std::to_string(spec_.on_demand_linger.count()) + " ms)");
+    demand_thread_ = std::thread([this] { watch_demand(); });
+  }
   source_thread_ = std::thread([this] { run_source(); });
 }
 
@@ -205,20 +221,35 @@ void Pipeline::fail(const std::string& reason) {
 }
 
 void Pipeline::run_source() {
+  for (;;) {
+    if (spec_.on_demand && !await_demand()) break;
+    if (run_source_instance() != SourceEnd::released) break;
+    retire_source();
+  }
+  transition({PipelineState::running, PipelineState::restarting}, PipelineState::draining);
+  // A stop request in progress finishes its Source::stop() call before the pipeline can end.
+  { std::lock_guard lock(source_stop_mutex_); }
+  // Set after the last emit() returned: a pump that sees it and then an empty queue is done.
+  source_done_ = true;
+  kick();
+}
+
+Pipeline::SourceEnd Pipeline::run_source_instance() {
   auto& metrics = source_stage().metrics;
   auto& log = source_context_->log();
+  const auto source = current_source();
   auto backoff = options_.restart_initial;
   for (;;) {
     const auto began = std::chrono::steady_clock::now();
     std::exception_ptr failure;
     try {
-      source_->run(*source_context_);
+      source->run(*source_context_);
     } catch (...) {
       failure = std::current_exception();
     }
-    if (input_->stopping()) {
+    if (input_->pipeline_stopping() || input_->released()) {
       if (failure) log.warn("run() failed while stopping: " + describe(failure));
-      break;
+      return input_->pipeline_stopping() ? SourceEnd::stopping : SourceEnd::released;
     }
     if (failure && is_fatal(failure)) {
       // Retrying cannot help (e.g. a rejected token): the pipeline drains and ends as failed.
@@ -229,12 +260,12 @@ void Pipeline::run_source() {
       }
       log.error("run() failed, not retrying: " + describe(failure));
       source_fatal_ = true;
-      break;
+      return SourceEnd::fatal;
     }
     if (!failure) {
       finished_naturally_ = true;
       log.info("finished");
-      break;
+      return SourceEnd::finished;
     }
     metrics.failed.fetch_add(1, std::memory_order_relaxed);
     restarts_.fetch_add(1, std::memory_order_relaxed);
@@ -242,16 +273,104 @@ void Pipeline::run_source() {
     if (std::chrono::steady_clock::now() - began >= options_.restart_max) backoff = options_.restart_initial;
     log.error("run() failed: " + describe(failure) + "; restarting in " + std::to_string(backoff.count()) + " ms");
     transition({PipelineState::running}, PipelineState::restarting);
-    if (input_->wait_for_stop(backoff)) break;
-    backoff = std::min(backoff * 2, std::max(options_.restart_max, options_.restart_initial));
+    const bool ended = input_->wait_for_stop(backoff);
     transition({PipelineState::restarting}, PipelineState::running);
+    if (ended) return input_->pipeline_stopping() ? SourceEnd::stopping : SourceEnd::released;
+    backoff = std::min(backoff * 2, std::max(options_.restart_max, options_.restart_initial));
   }
-  transition({PipelineState::running, PipelineState::restarting}, PipelineState::draining);
-  // A stop request in progress finishes its Source::stop() call before the pipeline can end.
-  { std::lock_guard lock(source_stop_mutex_); }
-  // Set after the last emit() returned: a pump that sees it and then an empty queue is done.
-  source_done_ = true;
-  kick();
+}
+
+bool Pipeline::await_demand() {
+  auto& log = source_context_->log();
+  auto backoff = options_.restart_initial;
+  for (;;) {
+    {
+      std::unique_lock lock(demand_mutex_);
+      demand_changed_.wait(lock, [this] { return source_wanted_ || demand_stop_; });
+      if (demand_stop_) return false;
+      // Rearmed while the demand is known to be there: a release decided later still applies.
+      input_->rearm_source();
+    }
+    if (current_source()) break;
+    try {
+      auto fresh = not_null(source_factory_->create_source(spec_.source.config));
+      std::lock_guard stop_lock(source_stop_mutex_);
+      std::lock_guard lock(source_mutex_);
+      source_ = std::move(fresh);
+      instance_stop_called_ = false;
+      break;
+    } catch (...) {
+      source_stage().metrics.failed.fetch_add(1, std::memory_order_relaxed);
+      log.error("cannot create the source: " + describe(std::current_exception()) + "; retrying in " +
+                std::to_string(backoff.count()) + " ms");
+      if (input_->wait_for_stop(backoff) && input_->pipeline_stopping()) return false;
+      backoff = std::min(backoff * 2, std::max(options_.restart_max, options_.restart_initial));
+    }
+  }
+  source_active_ = true;
+  log.info("consumer connected: source running (on_demand)");
+  return true;
+}
+
+void Pipeline::watch_demand() {
+  std::unique_lock lock(demand_mutex_);
+  while (!demand_stop_) {
+    if (total_demand_ > 0 || !source_wanted_) {
+      demand_changed_.wait(lock);
+      continue;
+    }
+    // Wanted, but the last consumer left: linger against churn, then release the source.
+    const bool back =
+        demand_changed_.wait_for(lock, spec_.on_demand_linger, [this] { return total_demand_ > 0 || demand_stop_; });
+    if (back) continue;
+    source_wanted_ = false;
+    lock.unlock();
+    release_source();
+    lock.lock();
+  }
+}
+
+void Pipeline::set_sink_demand(std::size_t sink, std::size_t consumers) {
+  {
+    std::lock_guard lock(demand_mutex_);
+    if (sink >= sink_demand_.size()) return;
+    total_demand_ = total_demand_ - sink_demand_[sink] + consumers;
+    sink_demand_[sink] = consumers;
+    if (spec_.on_demand && total_demand_ > 0) source_wanted_ = true;
+  }
+  demand_changed_.notify_all();
+}
+
+void Pipeline::release_source() {
+  std::lock_guard lock(source_stop_mutex_);
+  if (stop_requested_) return;
+  input_->release_source();
+  if (!source_ || instance_stop_called_) return;
+  instance_stop_called_ = true;
+  source_context_->log().info("no consumer for " + std::to_string(spec_.on_demand_linger.count()) +
+                              " ms: source stopped until one connects (on_demand)");
+  try {
+    source_->stop();
+  } catch (...) {
+    source_context_->log().error("stop failed: " + describe(std::current_exception()));
+  }
+}
+
+void Pipeline::retire_source() {
+  std::shared_ptr<Source> retired;
+  {
+    std::lock_guard stop_lock(source_stop_mutex_);
+    std::lock_guard lock(source_mutex_);
+    retired = std::move(source_);
+  }
+  source_active_ = false;
+  // Destroyed outside the locks: a source may join its own threads on the way out.
+  retired.reset();
+}
+
+std::shared_ptr<Source> Pipeline::current_source() const {
+  std::lock_guard lock(source_mutex_);
+  return source_;
 }
 
 void Pipeline::stop_source() {
@@ -259,7 +378,13 @@ void Pipeline::stop_source() {
   // thread cannot report done (and the pipeline end) while stop() is still running.
   std::lock_guard lock(source_stop_mutex_);
   input_->request_stop();
-  if (!source_ || source_stop_called_.exchange(true)) return;
+  {
+    std::lock_guard demand_lock(demand_mutex_);
+    demand_stop_ = true;
+  }
+  demand_changed_.notify_all();
+  if (!source_ || instance_stop_called_) return;
+  instance_stop_called_ = true;
   try {
     source_->stop();
   } catch (...) {
@@ -272,6 +397,7 @@ bool Pipeline::reconnect_source() {
   std::lock_guard lock(source_stop_mutex_);
   const auto current = state();
   if (stop_requested_ || (current != PipelineState::running && current != PipelineState::restarting)) return false;
+  if (!source_ || !source_active_ || input_->released()) return false;
   try {
     const bool done = source_->reconnect();
     if (done) source_context_->log().info("reconnect requested");
@@ -367,6 +493,7 @@ void Pipeline::abandon() {
 
 void Pipeline::join() {
   if (source_thread_.joinable()) source_thread_.join();
+  if (demand_thread_.joinable()) demand_thread_.join();
   for (auto& sink : sinks_) sink->join();
   std::unique_lock lock(mutex_);
   sinks_done_.wait(lock, [this] { return sinks_running_.load() == 0; });
@@ -403,6 +530,10 @@ PipelineSnapshot Pipeline::snapshot() const {
   PipelineSnapshot snapshot;
   snapshot.name = spec_.name;
   snapshot.source_restarts = restarts_.load();
+  if (spec_.on_demand) {
+    std::lock_guard lock(demand_mutex_);
+    snapshot.demand = DemandSnapshot{total_demand_, source_active_.load(), spec_.on_demand_linger};
+  }
   {
     std::lock_guard lock(mutex_);
     snapshot.state = state();
@@ -426,7 +557,7 @@ PipelineSnapshot Pipeline::snapshot() const {
     stage.counters = info.metrics.custom_values();
     if (i == 0) {
       stage.queue = QueueSnapshot{input_->capacity(), input_->policy(), input_->size()};
-      stage.status = plugin_status(source_.get());
+      stage.status = plugin_status(current_source().get());
     } else if (i <= filter_count) {
       stage.is_filter = true;
       if (chain_.size() == filter_count) stage.status = plugin_status(&chain_.filter(i - 1));
@@ -445,5 +576,18 @@ PipelineSnapshot Pipeline::snapshot() const {
   }
   return snapshot;
 }
+
+nlohmann::json Pipeline::source_status() const {
+  const auto current = state();
+  std::string shown = to_string(current);
+  if (!is_terminal(current) && spec_.on_demand && !source_active_) shown = "idle";
+  return {{"type", spec_.source.type}, {"state", shown}, {"status", plugin_status(current_source().get())}};
+}
+
+void SinkContextImpl::set_demand(std::size_t consumers) { owner_.set_sink_demand(sink_index_, consumers); }
+
+bool SinkContextImpl::request_reconnect() { return owner_.reconnect_source(); }
+
+nlohmann::json SinkContextImpl::source_status() const { return owner_.source_status(); }
 
 }  // namespace flowmind

@@ -26,6 +26,7 @@
 #include "runtime/pipeline_snapshot.hpp"
 #include "runtime/pipeline_state.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/sink_context.hpp"
 #include "runtime/sink_runner.hpp"
 #include "runtime/source_context.hpp"
 #include "runtime/stage_context.hpp"
@@ -64,6 +65,12 @@ class Pipeline {
   // false when the pipeline is not running or its source has nothing to reconnect.
   bool reconnect_source();
 
+  // PipelineControl of sink `sink` (SDK 1.2): its number of consumers. With on_demand the source
+  // runs while the pipeline's total is above zero, and stops `on_demand_linger` after it fell to 0.
+  void set_sink_demand(std::size_t sink, std::size_t consumers);
+  // {"type", "state", "status"} of the source, for sinks that show their upstream.
+  [[nodiscard]] nlohmann::json source_status() const;
+
   [[nodiscard]] const std::string& name() const { return spec_.name; }
   [[nodiscard]] PipelineState state() const { return state_.load(std::memory_order_acquire); }
   [[nodiscard]] PipelineSnapshot snapshot() const;
@@ -85,8 +92,21 @@ class Pipeline {
   StageInfo& filter_stage(std::size_t index) { return *stages_[1 + index]; }
   StageInfo& sink_stage(std::size_t index) { return *stages_[1 + spec_.filters.size() + index]; }
 
+  enum class SourceEnd { stopping, released, finished, fatal };
+
   void create_and_start(const PluginCatalog& catalog);
   void run_source();
+  // One source instance's life: run() with restarts and backoff until it ends for good.
+  SourceEnd run_source_instance();
+  // on_demand: waits for a consumer, then makes sure an instance exists; false when stopping.
+  bool await_demand();
+  // on_demand: the linger timer, on a thread of its own while the pipeline runs.
+  void watch_demand();
+  // on_demand: ends the current run() without stopping the pipeline; retire_source() then
+  // destroys the instance so its upstream subscriptions go with it.
+  void release_source();
+  void retire_source();
+  [[nodiscard]] std::shared_ptr<Source> current_source() const;
   // Makes the source's stopping() true, then calls Source::stop() once.
   void stop_source();
   void kick();
@@ -110,22 +130,34 @@ class Pipeline {
   std::unique_ptr<InputChannel> input_;
   std::unique_ptr<SourceContextImpl> source_context_;
   std::vector<std::unique_ptr<StageContextImpl>> contexts_;  // filters..., sinks...
-  std::unique_ptr<Source> source_;
+  const Factory* source_factory_ = nullptr;
+  std::shared_ptr<Source> source_;  // guarded by source_mutex_ (replaced by on_demand runs)
+  mutable std::mutex source_mutex_;
   FilterChain chain_;
   std::vector<std::unique_ptr<SinkRunner>> sinks_;
   std::thread source_thread_;
+  std::thread demand_thread_;  // on_demand only
 
   std::atomic<PipelineState> state_{PipelineState::starting};
   std::atomic<std::uint64_t> restarts_{0};
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> abandoned_{false};
-  std::atomic<bool> source_stop_called_{false};
+  bool instance_stop_called_ = false;       // guarded by source_stop_mutex_
+  std::atomic<bool> source_active_{false};  // an instance exists and is meant to run
   std::atomic<bool> finished_naturally_{false};
   std::atomic<bool> source_fatal_{false};  // run() threw FatalSourceError
   std::atomic<bool> source_done_{false};
   std::atomic<std::size_t> sinks_running_{0};
 
   std::mutex source_stop_mutex_;
+
+  // on_demand bookkeeping.
+  mutable std::mutex demand_mutex_;
+  std::condition_variable demand_changed_;
+  std::vector<std::size_t> sink_demand_;
+  std::size_t total_demand_ = 0;
+  bool source_wanted_ = false;
+  bool demand_stop_ = false;
   mutable std::mutex mutex_;
   std::condition_variable sinks_done_;
   std::string error_;

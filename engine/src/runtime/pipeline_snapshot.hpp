@@ -1,6 +1,7 @@
 // A point-in-time copy of a pipeline's state and counters, rendered as status JSON or metrics.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -35,16 +36,24 @@ struct StageSnapshot {
   nlohmann::json status;  // the plugin's own status() (null when none)
 };
 
+// An on_demand pipeline's consumers (summed over its sinks) and whether its source runs.
+struct DemandSnapshot {
+  std::size_t consumers = 0;
+  bool source_active = false;
+  std::chrono::milliseconds linger{0};
+};
+
 struct PipelineSnapshot {
   std::string name;
   PipelineState state = PipelineState::starting;
   double uptime_seconds = 0;
   std::uint64_t source_restarts = 0;
-  std::string error;  // empty unless failed
+  std::string error;                     // empty unless failed
+  std::optional<DemandSnapshot> demand;  // on_demand pipelines only
   std::vector<StageSnapshot> stages;
 };
 
-// GET /pipelines entry: {name, state, uptime_seconds, source_restarts, error?, stages:[...]}.
+// GET /pipelines entry: {name, state, uptime_seconds, source_restarts, error?, on_demand?, stages:[...]}.
 nlohmann::json to_json(const PipelineSnapshot& pipeline);
 // The Prometheus text exposition (format 0.0.4) of every pipeline.
 std::string prometheus_text(const std::vector<PipelineSnapshot>& pipelines);

@@ -173,6 +173,24 @@ std::string prometheus_text(const std::vector<PipelineSnapshot>& pipelines) {
   for (const auto& pipeline : pipelines) {
     sample(out, "flowmind_pipeline_source_restarts_total", {{"pipeline", pipeline.name}}, pipeline.source_restarts);
   }
+  const bool any_on_demand =
+      std::any_of(pipelines.begin(), pipelines.end(), [](const PipelineSnapshot& p) { return p.demand.has_value(); });
+  if (any_on_demand) {
+    header(out, "flowmind_pipeline_consumers", "gauge",
+           "Consumers (e.g. browsers) the sinks of an on_demand pipeline report.");
+    for (const auto& pipeline : pipelines) {
+      if (pipeline.demand)
+        sample(out, "flowmind_pipeline_consumers", {{"pipeline", pipeline.name}}, pipeline.demand->consumers);
+    }
+    header(out, "flowmind_pipeline_source_active", "gauge",
+           "1 while an on_demand pipeline's source runs, 0 while it idles without consumers.");
+    for (const auto& pipeline : pipelines) {
+      if (pipeline.demand) {
+        sample(out, "flowmind_pipeline_source_active", {{"pipeline", pipeline.name}},
+               pipeline.demand->source_active ? 1 : 0);
+      }
+    }
+  }
 
   stage_family(out, pipelines, "flowmind_stage_events_in_total", "Events handed to the stage.", every,
                [](const StageSnapshot& stage) { return stage.in; });

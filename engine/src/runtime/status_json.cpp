@@ -32,6 +32,11 @@ nlohmann::json to_json(const PipelineSnapshot& pipeline) {
       {"source_restarts", pipeline.source_restarts},
   };
   if (!pipeline.error.empty()) result["error"] = pipeline.error;
+  if (pipeline.demand) {
+    result["on_demand"] = {{"consumers", pipeline.demand->consumers},
+                           {"source", pipeline.demand->source_active ? "active" : "idle"},
+                           {"linger_seconds", static_cast<double>(pipeline.demand->linger.count()) / 1000.0}};
+  }
   result["stages"] = std::move(stages);
   return result;
 }

@@ -69,6 +69,34 @@ void RestApi::accumulate(std::int64_t now_ms) {
   while (darkpool_.size() > kMaxRecords) darkpool_.pop_front();
 }
 
+std::optional<std::string> RestApi::inject(const std::string& endpoint, const json& record) {
+  if (!record.is_object()) return "'record' must be a JSON object";
+  const auto needs_string = [&](const char* field) -> std::optional<std::string> {
+    if (!record.contains(field) || !record[field].is_string())
+      return std::string("the record needs a string '") + field + "'";
+    return std::nullopt;
+  };
+  if (endpoint == "congress") {
+    for (const char* field : {"ticker", "transaction_date", "filed_at_date"}) {
+      if (auto problem = needs_string(field)) return problem;
+    }
+    if (days_from_date(record["transaction_date"].get<std::string>()) < 0 ||
+        days_from_date(record["filed_at_date"].get<std::string>()) < 0) {
+      return std::string("transaction_date and filed_at_date must be YYYY-MM-DD");
+    }
+    congress_.push_back(record);
+    while (congress_.size() > kMaxRecords) congress_.pop_front();
+    return std::nullopt;
+  }
+  if (endpoint == "darkpool") {
+    if (auto problem = needs_string("ticker")) return problem;
+    darkpool_.push_back(record);
+    while (darkpool_.size() > kMaxRecords) darkpool_.pop_front();
+    return std::nullopt;
+  }
+  return "unknown endpoint '" + endpoint + "' (congress or darkpool)";
+}
+
 RestResponse RestApi::handle(const std::string& method, const Target& target, const std::string& token,
                              Clock::time_point now, std::int64_t now_ms) {
   const auto check = check_token(config_, token);

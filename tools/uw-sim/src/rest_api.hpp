@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -35,6 +36,9 @@ class RestApi {
   RestResponse handle(const std::string& method, const Target& target, const std::string& token, Clock::time_point now,
                       std::int64_t now_ms);
   void reset_budgets() { budgets_.clear(); }
+  // Adds `record` as the newest record of `endpoint` ("congress" or "darkpool") for deterministic
+  // tests; returns why it was refused (unknown endpoint, fields the filters of the API need).
+  [[nodiscard]] std::optional<std::string> inject(const std::string& endpoint, const nlohmann::json& record);
 
  private:
   struct Budget {

@@ -794,8 +794,20 @@ ControlResponse Server::control(const std::string& method, const std::string& pa
     resume_all();
     return {200, answer};
   }
+  if (path == "/_sim/rest" && post) {
+    const auto spec = json::parse(body, nullptr, false);
+    if (spec.is_discarded() || !spec.is_object()) return {400, {{"error", "the body must be a JSON object"}}};
+    if (!spec.contains("endpoint") || !spec["endpoint"].is_string()) {
+      return {400, {{"error", "missing string field 'endpoint' (congress or darkpool)"}}};
+    }
+    if (!spec.contains("record")) return {400, {{"error", "missing field 'record'"}}};
+    if (auto problem = rest_.inject(spec["endpoint"].get<std::string>(), spec["record"])) {
+      return {400, {{"error", *problem}}};
+    }
+    return {200, {{"ok", true}}};
+  }
   const bool known = path == "/_sim/log" || path == "/_sim/stats" || path == "/_sim/faults" || path == "/_sim/reset" ||
-                     path == "/_sim/emit" || path == "/_sim/fault";
+                     path == "/_sim/emit" || path == "/_sim/fault" || path == "/_sim/rest";
   if (known) return {405, {{"error", "method not allowed"}}};
   return {404, {{"error", "no such control endpoint: " + path}}};
 }

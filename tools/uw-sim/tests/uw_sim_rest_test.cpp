@@ -89,6 +89,43 @@ TEST(UwSimRest, LimitAndFilters) {
   EXPECT_EQ(http_request(sim.port(), "GET", "/api/nothing-here?token=t").status, 404);
 }
 
+TEST(UwSimRest, InjectedRecordsAreServedAsTheNewest) {
+  // No generated records, so the injected ones stay the newest.
+  UwSimProcess sim({.extra_args = {"--rate", "congress=0", "--rate", "darkpool=0"}});
+  const json record = {{"ticker", "ZZZT"},
+                       {"name", "Test Member"},
+                       {"transaction_date", "2026-01-02"},
+                       {"filed_at_date", "2026-03-30"},
+                       {"txn_type", "Buy"},
+                       {"amounts", "$1,001 - $15,000"}};
+  const auto answer =
+      http_request(sim.port(), "POST", "/_sim/rest", json{{"endpoint", "congress"}, {"record", record}}.dump());
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  const auto newest = get_data(sim, "/api/congress/recent-trades?limit=1&token=t");
+  ASSERT_EQ(newest.size(), 1u);
+  EXPECT_EQ(newest[0], record);
+  EXPECT_EQ(get_data(sim, "/api/congress/late-reports?limit=1&token=t").at(0), record);  // 87 days late
+
+  const json print = {{"ticker", "ZZZT"}, {"size", 1000}, {"price", "1500.5"}};
+  ASSERT_EQ(
+      http_request(sim.port(), "POST", "/_sim/rest", json{{"endpoint", "darkpool"}, {"record", print}}.dump()).status,
+      200);
+  EXPECT_EQ(get_data(sim, "/api/darkpool/recent?limit=1&token=t").at(0), print);
+  EXPECT_EQ(get_data(sim, "/api/darkpool/ZZZT?token=t").at(0), print);
+
+  const auto refused = [&](const json& spec) { return http_request(sim.port(), "POST", "/_sim/rest", spec.dump()); };
+  EXPECT_EQ(refused({{"endpoint", "news"}, {"record", record}}).status, 400);
+  EXPECT_EQ(refused({{"endpoint", "congress"}, {"record", {{"ticker", "X"}}}}).status, 400);
+  EXPECT_EQ(refused({{"endpoint", "congress"}, {"record", json::array()}}).status, 400);
+  const auto bad_date =
+      refused({{"endpoint", "congress"},
+               {"record", {{"ticker", "X"}, {"transaction_date", "soon"}, {"filed_at_date", "2026-01-01"}}}});
+  EXPECT_EQ(bad_date.status, 400);
+  EXPECT_NE(bad_date.body.find("YYYY-MM-DD"), std::string::npos) << bad_date.body;
+  EXPECT_EQ(refused({{"record", record}}).status, 400);
+  EXPECT_EQ(http_request(sim.port(), "GET", "/_sim/rest").status, 405);
+}
+
 TEST(UwSimRest, DarkpoolRecordsMatchTheFixtureShape) {
   UwSimProcess sim;
   const auto data = get_data(sim, "/api/darkpool/recent?limit=200&token=t");
