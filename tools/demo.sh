@@ -31,6 +31,7 @@ done
 
 cat <<EOF
 === FlowMind demo
+    dashboard:     http://${DEMO_RELAY_LISTEN:-127.0.0.1:8080}/
     UW simulator:  ${UW_WS_URL} (log: ${DEMO_OUTPUT}/uw-sim.log)
     admin API:     http://127.0.0.1:9180/pipelines  and  /metrics
     recordings:    ${DEMO_OUTPUT}/demo-*.jsonl (options flow, dark pool, congress, movers)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: the default build, then under ASan+UBSan.
+# Installs what is missing, builds, and runs every test: the default build (with the dashboard's
+# browser tests), then under ASan+UBSan.
 #   bash tools/test-all.sh            # both builds
 #   bash tools/test-all.sh --quick    # default build only
 set -euo pipefail
@@ -16,5 +17,9 @@ for preset in "${presets[@]}"; do
   cmake --build --preset "$preset"
   echo "=== ${preset}: tests"
   ctest --preset "$preset"
+  if [ "$preset" = default ]; then
+    # The dashboard in headless Chromium against this build's uw-sim, flowmind and browser_relay.
+    FLOWMIND_BUILD_DIR="$PWD/build/default" bash plugins/sinks/browser_relay/dashboard/tests/run.sh
+  fi
 done
 echo "=== all tests passed (${presets[*]})"

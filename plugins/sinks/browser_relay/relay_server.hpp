@@ -1,0 +1,57 @@
+// The HTTP/WebSocket server of one listen address, shared by the relay sinks of every pipeline on it.
+// Its Asio and Beast code lives in relay_server.cpp and ws_client.cpp only.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "endpoint.hpp"
+#include "relay_api.hpp"
+#include "relay_options.hpp"
+#include "route.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace flowmind::browser_relay {
+
+class RelayServer {
+ public:
+  virtual ~RelayServer() = default;
+
+  [[nodiscard]] virtual const ServerOptions& options() const = 0;
+  [[nodiscard]] virtual std::uint16_t port() const = 0;
+  [[nodiscard]] virtual std::size_t shard_count() const = 0;
+  [[nodiscard]] virtual ServerCounters& counters() = 0;
+
+  // Registers a sink's routes; throws PluginError naming the pipeline that holds a path already.
+  virtual void attach(const std::shared_ptr<SinkBinding>& binding) = 0;
+  // Unregisters it and closes its clients without waiting for them; returns the sinks left.
+  virtual std::size_t detach(const std::shared_ptr<SinkBinding>& binding) = 0;
+  // Stops listening (the port is free when it returns) and closes every connection, without waiting.
+  virtual void shutdown() = 0;
+  // A frame was appended to the endpoint's log: wake its clients. Thread-safe; never waits.
+  virtual void publish(const std::shared_ptr<Endpoint>& endpoint) = 0;
+  // Logs through the first attached sink (the server has no log of its own).
+  virtual void log(LogLevel level, const std::string& message) = 0;
+};
+
+// Shards (strands) a server spreads its clients over: the number of cores, 1 to 16.
+std::size_t shard_count_for_host();
+
+// Binds and starts serving on the io_context; throws PluginError when it cannot (address in use,
+// TLS files unusable).
+std::shared_ptr<RelayServer> make_relay_server(boost::asio::io_context& io, const ServerOptions& options);
+
+// The process-wide table of servers by (io_context, listen address): the first sink on an address
+// creates the server, later ones join it (options that differ: warning, the first sink's win;
+// different TLS settings: error); the last one out shuts it down.
+std::shared_ptr<RelayServer> attach_to_server(boost::asio::io_context& io, const ServerOptions& options,
+                                              const std::shared_ptr<SinkBinding>& binding);
+void detach_from_server(const std::shared_ptr<RelayServer>& server, const std::shared_ptr<SinkBinding>& binding);
+
+}  // namespace flowmind::browser_relay
