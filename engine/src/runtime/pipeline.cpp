@@ -345,10 +345,16 @@ void Pipeline::release_source() {
   std::lock_guard lock(source_stop_mutex_);
   if (stop_requested_) return;
   input_->release_source();
+  if (source_ && !instance_stop_called_) {
+    source_context_->log().info("no consumer for " + std::to_string(spec_.on_demand_linger.count()) +
+                                " ms: source stopped until one connects (on_demand)");
+  }
+  stop_instance_locked();
+}
+
+void Pipeline::stop_instance_locked() {
   if (!source_ || instance_stop_called_) return;
   instance_stop_called_ = true;
-  source_context_->log().info("no consumer for " + std::to_string(spec_.on_demand_linger.count()) +
-                              " ms: source stopped until one connects (on_demand)");
   try {
     source_->stop();
   } catch (...) {
@@ -383,13 +389,7 @@ void Pipeline::stop_source() {
     demand_stop_ = true;
   }
   demand_changed_.notify_all();
-  if (!source_ || instance_stop_called_) return;
-  instance_stop_called_ = true;
-  try {
-    source_->stop();
-  } catch (...) {
-    source_context_->log().error("stop failed: " + describe(std::current_exception()));
-  }
+  stop_instance_locked();
 }
 
 bool Pipeline::reconnect_source() {

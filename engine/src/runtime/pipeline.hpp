@@ -106,6 +106,8 @@ class Pipeline {
   // destroys the instance so its upstream subscriptions go with it.
   void release_source();
   void retire_source();
+  // Calls the current instance's Source::stop() once; source_stop_mutex_ must be held.
+  void stop_instance_locked();
   [[nodiscard]] std::shared_ptr<Source> current_source() const;
   // Makes the source's stopping() true, then calls Source::stop() once.
   void stop_source();
