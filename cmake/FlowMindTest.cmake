@@ -19,3 +19,15 @@ function(flowmind_add_test name)
   endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60 PROPERTIES ${test_properties})
 endfunction()
+
+# flowmind_add_test_library(): test code shared by several test executables (e.g. a Beast client),
+# compiled once with the same flags as the tests.
+#
+#   flowmind_add_test_library(name SOURCES a.cpp ... [LIBRARIES ...])
+function(flowmind_add_test_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_link_libraries(${name} PUBLIC ${ARG_LIBRARIES} PRIVATE flowmind_warnings)
+  target_compile_options(${name} PRIVATE -O1 -g1)
+  target_include_directories(${name} PUBLIC "${CMAKE_CURRENT_SOURCE_DIR}")
+endfunction()

@@ -58,8 +58,8 @@ void ShardSlot::remove(Subscriber* client) {
   if (!client->listed) return;
   client->listed = false;
   count.fetch_sub(1);
-  if (iterating > 0) {
-    dirty = true;
+  if (walking_) {
+    dirty_ = true;
     return;
   }
   const auto found = std::find_if(clients.begin(), clients.end(), [&](const auto& c) { return c.get() == client; });
@@ -70,7 +70,7 @@ void ShardSlot::remove(Subscriber* client) {
 }
 
 void ShardSlot::sweep() {
-  dirty = false;
+  dirty_ = false;
   clients.erase(std::remove_if(clients.begin(), clients.end(), [](const auto& c) { return !c->listed; }),
                 clients.end());
 }

@@ -1,6 +1,7 @@
 // One concrete WebSocket path: its frame log, counters, and per-shard lists of clients.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -55,30 +56,47 @@ class Subscriber {
   bool listed = false;  // in its ShardSlot's list
 };
 
-// The clients of one endpoint on one shard. `clients` and `iterating` belong to the shard's strand.
+// The clients of one endpoint on one shard. Everything but the atomics belongs to the shard's strand.
+//
+// New frames start a walk over the clients (a round), done a few clients per handler so that the
+// upstream, the pipeline and other endpoints run between steps. When the relay falls behind, events
+// thus keep arriving during a walk and each client takes all of its waiting frames in one write:
+// the batch grows with the load, without a fixed delay when it keeps up.
 struct ShardSlot {
-  std::atomic<bool> scheduled{false};  // a round is posted
+  std::atomic<bool> scheduled{false};  // a walk is posted or under way
+  std::atomic<bool> again{false};      // frames arrived since the current walk began
   std::atomic<std::size_t> count{0};
   std::vector<std::shared_ptr<Subscriber>> clients;
-  int iterating = 0;
-  bool dirty = false;
 
   void add(std::shared_ptr<Subscriber> client);
   void remove(Subscriber* client);
-  // Calls f(client) for each; removals during the walk are applied after it.
+  // Visits the next `max_clients` listed clients of the walk (starting one if none is under way);
+  // returns true when the walk is complete. Removals during a walk are applied after it.
   template <typename F>
-  void for_each(F&& f) {
-    ++iterating;
-    for (std::size_t i = 0; i < clients.size(); ++i) {
-      if (clients[i]->listed) f(*clients[i]);
+  bool walk_step(std::size_t max_clients, F&& f) {
+    if (!walking_) {
+      walking_ = true;
+      next_ = 0;
     }
-    if (--iterating == 0 && dirty) sweep();
+    const auto end = std::min(clients.size(), next_ + max_clients);
+    for (; next_ < end; ++next_) {
+      if (clients[next_]->listed) f(*clients[next_]);
+    }
+    if (next_ < clients.size()) return false;
+    walking_ = false;
+    if (dirty_) sweep();
+    return true;
   }
+  [[nodiscard]] bool walking() const { return walking_; }
   // Takes every client out of the list (for closing them all).
   std::vector<std::shared_ptr<Subscriber>> take_all();
 
  private:
   void sweep();
+
+  bool walking_ = false;
+  bool dirty_ = false;
+  std::size_t next_ = 0;
 };
 
 struct EndpointCounters {

@@ -29,6 +29,9 @@ using Clock = std::chrono::steady_clock;
 
 // Connections that have not become WebSocket clients, beyond max_clients.
 constexpr std::size_t extra_http_connections = 256;
+// Clients served per handler of a fan-out walk: small enough that the upstream keeps being read
+// while a walk runs (so late clients find several frames), large enough to amortize the post.
+constexpr std::size_t clients_per_round_step = 32;
 
 // Open connections per remote address and in all; a slot is released when its connection goes.
 class IpTable : public std::enable_shared_from_this<IpTable> {
@@ -202,14 +205,10 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
   void publish(const std::shared_ptr<Endpoint>& endpoint) override {
     for (std::size_t i = 0; i < shards_.size(); ++i) {
       auto& slot = endpoint->slot(i);
-      if (slot.count.load() == 0 || slot.scheduled.exchange(true)) continue;
-      auto& shard = *shards_[i];
-      if (endpoint->batch_delay().count() == 0) {
-        asio::post(shard.strand, [endpoint, i] { run_round(*endpoint, i); });
-      } else {
-        auto timer = std::make_shared<asio::steady_timer>(shard.strand, endpoint->batch_delay());
-        timer->async_wait([timer, endpoint, i](boost::system::error_code) { run_round(*endpoint, i); });
-      }
+      if (slot.count.load() == 0) continue;
+      slot.again.store(true);
+      if (slot.scheduled.exchange(true)) continue;
+      schedule_round(endpoint, shards_[i]->strand, i);
     }
   }
 
@@ -280,10 +279,29 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     }
   }
 
-  static void run_round(Endpoint& endpoint, std::size_t shard) {
-    auto& slot = endpoint.slot(shard);
+  // Starts a walk over the endpoint's clients on a shard (at once, or after the batch delay). The
+  // handlers hold the endpoint and a copy of the strand, not the server or its shards.
+  static void schedule_round(const std::shared_ptr<Endpoint>& endpoint, const Strand& strand, std::size_t shard) {
+    if (endpoint->batch_delay().count() == 0) {
+      asio::post(strand, [endpoint, strand, shard] { run_round(endpoint, strand, shard); });
+    } else {
+      auto timer = std::make_shared<asio::steady_timer>(strand, endpoint->batch_delay());
+      timer->async_wait(
+          [timer, endpoint, strand, shard](boost::system::error_code) { run_round(endpoint, strand, shard); });
+    }
+  }
+
+  // One step of a walk; the rest is posted behind whatever else is ready (see ShardSlot).
+  static void run_round(const std::shared_ptr<Endpoint>& endpoint, const Strand& strand, std::size_t shard) {
+    auto& slot = endpoint->slot(shard);
+    if (!slot.walking()) slot.again.store(false);  // this walk visits every client after this point
+    if (!slot.walk_step(clients_per_round_step, [](Subscriber& client) { client.on_round(); })) {
+      asio::post(strand, [endpoint, strand, shard] { run_round(endpoint, strand, shard); });
+      return;
+    }
+    // Frames that arrived during the walk may have missed the clients visited before them.
     slot.scheduled.store(false);
-    slot.for_each([](Subscriber& client) { client.on_round(); });
+    if (slot.again.load() && !slot.scheduled.exchange(true)) schedule_round(endpoint, strand, shard);
   }
 
   void schedule_ping(Shard& shard) {

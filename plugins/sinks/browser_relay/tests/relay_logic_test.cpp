@@ -1,11 +1,12 @@
 // Unit tests of the relay's logic without sockets: routes, framing, handshake, frame log, access
-// control, static file resolution, config validation.
+// control, static file resolution, config validation, the stepwise fan-out walk.
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "access_control.hpp"
 #include "channel_routes.hpp"
+#include "endpoint.hpp"
 #include "frame_log.hpp"
 #include "plugin_test_context.hpp"
 #include "relay_options.hpp"
@@ -223,6 +224,71 @@ TEST(RelayFrameLog, TakeHonoursTheByteLimitAndEvictedFramesCountAsDropped) {
   auto take = log.take(0, 0, 0, {100, 250, false}, 10, 1 << 20, out);
   EXPECT_EQ(take.dropped, 4U);  // 3 evicted from the log, 1 over 250 bytes
   EXPECT_EQ(out.size(), 2U);
+}
+
+// A client of the walk tests: counts its visits, and can leave its slot when visited.
+struct CountingSubscriber : Subscriber {
+  void on_round() override {
+    ++visits;
+    if (leave_on_visit != nullptr) leave_on_visit->remove(this);
+  }
+  void close_now(std::uint16_t) override {}
+  int visits = 0;
+  ShardSlot* leave_on_visit = nullptr;
+};
+
+TEST(RelayFanoutWalk, VisitsEveryClientOnceInSteps) {
+  ShardSlot slot;
+  std::vector<std::shared_ptr<CountingSubscriber>> clients;
+  for (int i = 0; i < 10; ++i) {
+    clients.push_back(std::make_shared<CountingSubscriber>());
+    slot.add(clients.back());
+  }
+  const auto visit = [](Subscriber& client) { client.on_round(); };
+  EXPECT_FALSE(slot.walk_step(4, visit));
+  EXPECT_TRUE(slot.walking());
+  EXPECT_FALSE(slot.walk_step(4, visit));
+  EXPECT_TRUE(slot.walk_step(4, visit));  // 10 clients: 4 + 4 + 2
+  EXPECT_FALSE(slot.walking());
+  for (const auto& client : clients) EXPECT_EQ(client->visits, 1);
+  EXPECT_TRUE(slot.walk_step(64, visit));  // a new walk, in one step
+  for (const auto& client : clients) EXPECT_EQ(client->visits, 2);
+}
+
+TEST(RelayFanoutWalk, ClientsLeavingDuringAWalkAreRemovedAfterIt) {
+  ShardSlot slot;
+  std::vector<std::shared_ptr<CountingSubscriber>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_shared<CountingSubscriber>());
+    slot.add(clients.back());
+  }
+  clients[1]->leave_on_visit = &slot;  // leaves while being visited
+  const auto visit = [](Subscriber& client) { client.on_round(); };
+  EXPECT_FALSE(slot.walk_step(3, visit));
+  slot.remove(clients[4].get());  // leaves between two steps: not visited any more
+  EXPECT_EQ(slot.count.load(), 4U);
+  EXPECT_EQ(slot.clients.size(), 6U);  // the list keeps its order until the walk ends
+  EXPECT_TRUE(slot.walk_step(3, visit));
+  EXPECT_EQ(slot.clients.size(), 4U);
+  EXPECT_EQ(clients[4]->visits, 0);
+  EXPECT_TRUE(slot.walk_step(64, visit));
+  EXPECT_EQ(clients[0]->visits, 2);
+  EXPECT_EQ(clients[1]->visits, 1);
+  EXPECT_EQ(clients[5]->visits, 2);
+}
+
+TEST(RelayFanoutWalk, TakingAllClientsEndsTheWalk) {
+  ShardSlot slot;
+  auto first = std::make_shared<CountingSubscriber>();
+  auto second = std::make_shared<CountingSubscriber>();
+  slot.add(first);
+  slot.add(second);
+  const auto visit = [](Subscriber& client) { client.on_round(); };
+  EXPECT_FALSE(slot.walk_step(1, visit));
+  EXPECT_EQ(slot.take_all().size(), 2U);
+  EXPECT_TRUE(slot.walk_step(1, visit));
+  EXPECT_EQ(second->visits, 0);
+  EXPECT_EQ(slot.count.load(), 0U);
 }
 
 TEST(RelayAccess, DefaultOriginsAreTheServersOwn) {
