@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 bash tools/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build --preset default
+cmake --build --preset default --target flowmind_app  # the application; the tests are not needed here
 
 sim_listen="${DEMO_SIM_LISTEN:-127.0.0.1:8765}"
 export UW_WS_URL="ws://${sim_listen}/socket"

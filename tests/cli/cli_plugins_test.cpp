@@ -144,18 +144,19 @@ TEST(CliPlugins, PipelineExamplesInTheDocsValidate) {
   EXPECT_GE(checked, 10);
 }
 
-// The pipelines shipped in pipelines/ (demo, live, examples, recordings) are valid as shipped.
+// The pipelines shipped in pipelines/ (demo, live, examples, recordings, scaleout) are valid as
+// shipped, given the variables their docs require (scaleout's relay needs its own RELAY_NAME).
 TEST(CliPlugins, ShippedPipelinesValidate) {
   int folders = 0;
   for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "pipelines")) {
     if (!entry.is_directory()) continue;
     const auto result = run_process({"/bin/sh", "-c", "cd \"$0\" && exec \"$1\" validate \"$2\"", source_dir().string(),
                                      flowmind_executable().string(), entry.path().string()},
-                                    60s, {{"UW_API_TOKEN", "example-token"}});
+                                    60s, {{"UW_API_TOKEN", "example-token"}, {"RELAY_NAME", "relay-1"}});
     EXPECT_EQ(result.exit_code, 0) << entry.path() << "\n" << result.out << result.err;
     ++folders;
   }
-  EXPECT_GE(folders, 4);
+  EXPECT_GE(folders, 5);
 }
 
 }  // namespace

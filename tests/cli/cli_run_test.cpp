@@ -141,7 +141,9 @@ sinks:
   EXPECT_NE(metrics.body.find("flowmind_pipeline_up{pipeline=\"live\"} 1"), std::string::npos) << metrics.body;
 
   EXPECT_EQ(http_get(port_, "/nope").status, 404);
-  EXPECT_EQ(http_request(port_, "POST", "/pipelines", "{}").status, 405);
+  // POST /pipelines creates a pipeline: an empty definition is a validation error.
+  EXPECT_EQ(http_request(port_, "POST", "/pipelines", "{}").status, 400);
+  EXPECT_EQ(http_request(port_, "PUT", "/metrics").status, 405);
 
   child->send_signal(SIGTERM);
   const auto code = child->wait(30s);

@@ -173,6 +173,11 @@ bool ChildProcess::running() { return !status_ && !wait(std::chrono::millisecond
 
 HttpResponse http_request(int port, const std::string& method, const std::string& target, const std::string& body,
                           std::chrono::milliseconds timeout) {
+  return http_request(port, method, target, body, {}, timeout);
+}
+
+HttpResponse http_request(int port, const std::string& method, const std::string& target, const std::string& body,
+                          const std::map<std::string, std::string>& headers, std::chrono::milliseconds timeout) {
   HttpResponse response;
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return response;
@@ -187,11 +192,16 @@ HttpResponse http_request(int port, const std::string& method, const std::string
     ::close(fd);
     return response;
   }
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
-    ::close(fd);
-    return response;
+  std::string request = method + " " + target + " HTTP/1.1\r\nConnection: close\r\n";
+  if (!headers.contains("Host")) request += "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  if (!headers.contains("Content-Length")) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  request += "\r\n" + body;
+  std::size_t sent = 0;
+  while (sent < request.size()) {
+    const auto count = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (count <= 0) break;  // the server may have answered already: read what it said
+    sent += static_cast<std::size_t>(count);
   }
   std::string raw;
   char buffer[16384];

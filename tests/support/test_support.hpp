@@ -76,6 +76,12 @@ struct HttpResponse {
 // One blocking HTTP/1.1 request to 127.0.0.1:port (Connection: close).
 HttpResponse http_request(int port, const std::string& method, const std::string& target, const std::string& body = {},
                           std::chrono::milliseconds timeout = std::chrono::seconds(5));
+// The same with extra headers. A Host or Content-Length among them replaces the default one (to
+// pose as another site, or announce a body that is never sent); the answer is read even when the
+// server answers (413) before taking the whole body.
+HttpResponse http_request(int port, const std::string& method, const std::string& target, const std::string& body,
+                          const std::map<std::string, std::string>& headers,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
 inline HttpResponse http_get(int port, const std::string& target) { return http_request(port, "GET", target); }
 
 // A TCP port on 127.0.0.1 that was free a moment ago.

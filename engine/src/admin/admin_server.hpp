@@ -11,11 +11,31 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/tap.hpp"
+
 namespace boost::asio {
 class io_context;
 }
 
 namespace flowmind {
+
+// A request as the routes beyond the server's own see it.
+struct AdminRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query, no trailing '/'
+  std::string body;
+};
+
+struct AdminResult {
+  int status = 200;
+  nlohmann::json body;
+};
+
+// A tap being served: the subscription and how to let go of it.
+struct AdminTap {
+  std::shared_ptr<TapSubscription> tap;
+  std::function<void()> detach;
+};
 
 // Where the admin data comes from (the runtime, in the engine; anything in tests).
 struct AdminBackend {
@@ -24,6 +44,13 @@ struct AdminBackend {
   std::function<std::vector<std::string>()> not_running;  // GET /ready: 503 naming these
   // POST /pipelines/{name}/reconnect: nullopt = no such pipeline, false = nothing to reconnect.
   std::function<std::optional<bool>(const std::string&)> reconnect;
+  // Every other route (pipeline management, reload); nullopt = not a route: 404. Optional.
+  std::function<std::optional<AdminResult>(const AdminRequest&)> handle;
+  // GET /pipelines/{name}/tap?stage=N: attaches a tap (`wakeup` as TapSubscription's), or sets
+  // `error` (404). Optional.
+  std::function<AdminTap(const std::string& name, std::size_t stage, std::size_t capacity, std::function<void()> wakeup,
+                         std::string& error)>
+      tap;
 };
 
 // Thrown when the server cannot listen (address in use, bad address).
@@ -34,10 +61,17 @@ class AdminListenError : public std::runtime_error {
 
 struct AdminOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 9180;         // 0 = any free port (tests)
-  std::size_t max_connections = 64;  // beyond this, new connections are closed at once
-  std::size_t max_request_bytes = 64 * 1024;
+  std::uint16_t port = 9180;                    // 0 = any free port (tests)
+  std::size_t max_connections = 64;             // beyond this, new connections are closed at once
+  std::size_t max_request_bytes = 1024 * 1024;  // larger bodies: 413
+  // Required (Authorization: Bearer TOKEN) by every call that is not GET/HEAD when set. When it
+  // is empty and the server listens on a non-loopback address, such calls are refused (403).
+  std::string token;
+  std::size_t tap_queue = 4096;  // events a tap may lag behind before it loses some
 };
+
+// True for 127.0.0.0/8 and ::1.
+bool is_loopback_host(const std::string& host);
 
 class AdminServer {
  public:

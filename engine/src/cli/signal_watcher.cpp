@@ -1,4 +1,4 @@
-// Turns SIGINT/SIGTERM into a graceful stop, and a second signal into an immediate exit.
+// Turns SIGINT/SIGTERM into a graceful stop, a second signal into an immediate exit, SIGHUP into a reload.
 #include "cli/signal_watcher.hpp"
 
 #include <signal.h>
@@ -28,8 +28,8 @@ void SignalWatcher::block_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-SignalWatcher::SignalWatcher(std::function<void()> on_first)
-    : on_first_(std::move(on_first)), thread_([this] { watch(); }) {}
+SignalWatcher::SignalWatcher(std::function<void()> on_first, std::function<void()> on_hangup)
+    : on_first_(std::move(on_first)), on_hangup_(std::move(on_hangup)), thread_([this] { watch(); }) {}
 
 SignalWatcher::~SignalWatcher() {
   done_ = true;
@@ -45,7 +45,12 @@ void SignalWatcher::watch() {
     const int signal = sigtimedwait(&set, nullptr, &timeout);
     if (signal < 0) continue;  // EAGAIN (timeout) or EINTR
     if (signal == SIGHUP) {
-      engine_log().info("SIGHUP received: reloading is not available in this version; ignored");
+      if (stopping || !on_hangup_) {
+        engine_log().info("SIGHUP received: ignored ({})", stopping ? "stopping" : "no reload here");
+      } else {
+        engine_log().info("SIGHUP received: reloading");
+        on_hangup_();
+      }
       continue;
     }
     if (!stopping) {

@@ -1,4 +1,4 @@
-// Turns SIGINT/SIGTERM into a graceful stop, and a second signal into an immediate exit.
+// Turns SIGINT/SIGTERM into a graceful stop, a second signal into an immediate exit, SIGHUP into a reload.
 #pragma once
 
 #include <atomic>
@@ -14,8 +14,9 @@ class SignalWatcher {
   static void block_signals();
 
   // `on_first` runs (on the watcher's thread) at the first SIGINT/SIGTERM; the second one
-  // exits the process at once with status 130.
-  explicit SignalWatcher(std::function<void()> on_first);
+  // exits the process at once with status 130. `on_hangup` runs (on the same thread) at each
+  // SIGHUP; without it SIGHUP is logged and ignored.
+  explicit SignalWatcher(std::function<void()> on_first, std::function<void()> on_hangup = {});
   ~SignalWatcher();
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
@@ -24,6 +25,7 @@ class SignalWatcher {
   void watch();
 
   std::function<void()> on_first_;
+  std::function<void()> on_hangup_;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };

@@ -148,6 +148,7 @@ std::optional<PipelineSpec> PipelineDocument::load(const YamlNode& document) {
   }
 
   spec.definition = generic_json(document);
+  spec.environment_references = environment_references(document);
   if (report_.error_count() != errors_before) return std::nullopt;
   return spec;
 }

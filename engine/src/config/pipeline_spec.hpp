@@ -49,6 +49,9 @@ struct PipelineSpec {
   bool on_demand = false;
   std::chrono::milliseconds on_demand_linger{30000};
   nlohmann::json definition;  // the pipeline as written (after interpolation), for the admin API
+  // {JSON pointer into `definition`: "${VAR}" as written} for every value that came from the
+  // environment: the admin API shows the reference instead of the value (it may be a token).
+  nlohmann::json environment_references = nlohmann::json::object();
 };
 
 }  // namespace flowmind

@@ -139,6 +139,50 @@ nlohmann::json generic_json(const YamlNode& node) {
   return nullptr;
 }
 
+namespace {
+
+// A JSON pointer token: '~' and '/' escaped (RFC 6901).
+std::string pointer_token(const std::string& key) {
+  std::string token;
+  for (const char c : key) {
+    if (c == '~') {
+      token += "~0";
+    } else if (c == '/') {
+      token += "~1";
+    } else {
+      token += c;
+    }
+  }
+  return token;
+}
+
+void collect_references(const YamlNode& node, const std::string& pointer, nlohmann::json& found) {
+  switch (node.kind) {
+    case YamlNode::Kind::null: return;
+    case YamlNode::Kind::scalar:
+      if (node.from_environment) found[pointer] = node.raw;
+      return;
+    case YamlNode::Kind::sequence:
+      for (std::size_t i = 0; i < node.items.size(); ++i) {
+        collect_references(node.items[i], pointer + "/" + std::to_string(i), found);
+      }
+      return;
+    case YamlNode::Kind::mapping:
+      for (const auto& entry : node.entries) {
+        collect_references(entry.value, pointer + "/" + pointer_token(entry.key), found);
+      }
+      return;
+  }
+}
+
+}  // namespace
+
+nlohmann::json environment_references(const YamlNode& node) {
+  auto found = nlohmann::json::object();
+  collect_references(node, "", found);
+  return found;
+}
+
 std::string describe(const YamlNode& node) {
   switch (node.kind) {
     case YamlNode::Kind::null: return "null";

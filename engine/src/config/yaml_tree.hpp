@@ -54,6 +54,10 @@ inline constexpr std::size_t max_yaml_nodes = 100'000;
 // strings, plain ones become null, booleans, integers, floats or strings as YAML 1.2 core reads them.
 [[nodiscard]] nlohmann::json generic_json(const YamlNode& node);
 
+// Where the document holds environment data: {JSON pointer: the reference as written}, e.g.
+// {"/source/token": "${UW_API_TOKEN}"}, so a definition can be shown without the values.
+[[nodiscard]] nlohmann::json environment_references(const YamlNode& node);
+
 // How a value is named in messages: a list, a map, null, 12, "fast" — or `the value of "${TOKEN}"`
 // when it came from the environment (which may hold secrets).
 [[nodiscard]] std::string describe(const YamlNode& node);

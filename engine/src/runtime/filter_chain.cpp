@@ -19,7 +19,10 @@ void FilterChain::add(std::unique_ptr<Filter> filter, StageMetrics& metrics, Log
   links_.push_back(Link{std::move(filter), &metrics, &log, RateLimitedLog()});
 }
 
-void FilterChain::run(Event event, std::vector<Event>& out) { run_from(std::move(event), 0, out); }
+void FilterChain::run(Event event, std::vector<Event>& out) {
+  if (taps_ != nullptr && taps_->active()) taps_->publish(0, event);
+  run_from(std::move(event), 0, out);
+}
 
 void FilterChain::run_from(Event event, std::size_t index, std::vector<Event>& out) {
   // Emitted events follow the event that caused them, so they wait here until it is through.
@@ -45,13 +48,20 @@ void FilterChain::run_from(Event event, std::size_t index, std::vector<Event>& o
       link.metrics->out.fetch_add(emitter.events.size(), std::memory_order_relaxed);
       emitted.emplace_back(i + 1, std::move(emitter.events));
     }
-    if (!survived) break;
-    if (verdict == Filter::Verdict::drop) {
+    if (survived && verdict == Filter::Verdict::drop) {
       link.metrics->filtered.fetch_add(1, std::memory_order_relaxed);
       survived = false;
-    } else {
+    } else if (survived) {
       link.metrics->out.fetch_add(1, std::memory_order_relaxed);
     }
+    // The tap of this filter's output sees what it passed on: the event, then what it emitted.
+    if (taps_ != nullptr && taps_->active()) {
+      if (survived) taps_->publish(i + 1, event);
+      if (!emitted.empty() && emitted.back().first == i + 1) {
+        for (const auto& extra : emitted.back().second) taps_->publish(i + 1, extra);
+      }
+    }
+    if (!survived) break;
   }
   if (survived) out.push_back(std::move(event));
   for (auto& [next, events] : emitted) {

@@ -9,6 +9,7 @@
 #include "flowmind/plugin.hpp"
 #include "runtime/rate_limited_log.hpp"
 #include "runtime/stage_metrics.hpp"
+#include "runtime/tap.hpp"
 
 namespace flowmind {
 
@@ -16,6 +17,9 @@ namespace flowmind {
 class FilterChain {
  public:
   void add(std::unique_ptr<Filter> filter, StageMetrics& metrics, Logger& log);
+  // Live taps: stage 0 sees each event before the first filter, stage i what filter i-1 passes
+  // on (kept and emitted events). The hub outlives the chain.
+  void set_taps(TapHub* taps) { taps_ = taps; }
 
   // Runs `event` through every filter and appends what comes out to `out`: the event itself
   // unless a filter dropped it or threw, followed by the events filters emitted on the way
@@ -40,6 +44,7 @@ class FilterChain {
   void run_from(Event event, std::size_t index, std::vector<Event>& out);
 
   std::vector<Link> links_;
+  TapHub* taps_ = nullptr;
   bool stopped_ = false;
 };
 

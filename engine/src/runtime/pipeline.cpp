@@ -100,7 +100,20 @@ Pipeline::Pipeline(PipelineSpec spec, const RuntimeOptions& options, boost::asio
     contexts_.push_back(std::make_unique<SinkContextImpl>(spec_.name, stage.name, stage.metrics, io_, *this, i));
   }
   sink_demand_.assign(spec_.sinks.size(), 0);
+  chain_.set_taps(&taps_);
 }
+
+std::shared_ptr<TapSubscription> Pipeline::attach_tap(std::size_t stage, std::size_t capacity,
+                                                      std::function<void()> wakeup) {
+  if (stage > spec_.filters.size()) return nullptr;
+  auto tap = std::make_shared<TapSubscription>(stage, capacity);
+  tap->set_wakeup(std::move(wakeup));
+  taps_.attach(tap);
+  if (is_terminal(state())) taps_.end_all();
+  return tap;
+}
+
+nlohmann::json Pipeline::tap_status() const { return {{"attached", taps_.attached()}, {"dropped", taps_.dropped()}}; }
 
 Pipeline::~Pipeline() {
   join();
@@ -522,6 +535,7 @@ bool Pipeline::finish(PipelineState terminal) {
     ended_at_ = std::chrono::steady_clock::now();
   }
   if (terminal != PipelineState::failed) log_.info(to_string(terminal));
+  taps_.end_all();
   on_change_();
   return true;
 }

@@ -30,6 +30,7 @@
 #include "runtime/sink_runner.hpp"
 #include "runtime/source_context.hpp"
 #include "runtime/stage_context.hpp"
+#include "runtime/tap.hpp"
 
 namespace flowmind {
 
@@ -71,7 +72,16 @@ class Pipeline {
   // {"type", "state", "status"} of the source, for sinks that show their upstream.
   [[nodiscard]] nlohmann::json source_status() const;
 
+  // A live tap of `stage` (0 = source output, i = after filter i; filters().size() = what the
+  // sinks get); null when the stage does not exist. It ends when this instance ends. `wakeup`:
+  // see TapSubscription::set_wakeup.
+  std::shared_ptr<TapSubscription> attach_tap(std::size_t stage, std::size_t capacity, std::function<void()> wakeup);
+  void detach_tap(const TapSubscription* tap) { taps_.detach(tap); }
+  // {"attached": n, "dropped": n}: taps now, and events they lost (not the pipeline's).
+  [[nodiscard]] nlohmann::json tap_status() const;
+
   [[nodiscard]] const std::string& name() const { return spec_.name; }
+  [[nodiscard]] const PipelineSpec& spec() const { return spec_; }
   [[nodiscard]] PipelineState state() const { return state_.load(std::memory_order_acquire); }
   [[nodiscard]] PipelineSnapshot snapshot() const;
 
@@ -135,6 +145,7 @@ class Pipeline {
   const Factory* source_factory_ = nullptr;
   std::shared_ptr<Source> source_;  // guarded by source_mutex_ (replaced by on_demand runs)
   mutable std::mutex source_mutex_;
+  TapHub taps_;  // declared before chain_, which points to it
   FilterChain chain_;
   std::vector<std::unique_ptr<SinkRunner>> sinks_;
   std::thread source_thread_;

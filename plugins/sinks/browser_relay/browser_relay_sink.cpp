@@ -21,14 +21,26 @@ BrowserRelaySink::BrowserRelaySink(RelayOptions options) : options_(std::move(op
 BrowserRelaySink::~BrowserRelaySink() { stop(); }
 
 void BrowserRelaySink::start(StageContext& ctx) {
-  auto binding = std::make_shared<SinkBinding>(ctx.pipeline_name(), options_.sink, shard_count_for_host(), &ctx.log(),
-                                               pipeline_control(ctx));
-  auto server = attach_to_server(ctx.io_context(), options_.server, binding);
+  std::vector<std::string> paths;
+  for (const auto& route : options_.sink.routes) paths.push_back(route.path);
+  // A new instance of a pipeline that is being replaced (a reload) takes over its predecessor's
+  // endpoints, so their browsers stay connected.
+  const auto make_binding = [&](const RelayServer& server) {
+    if (auto predecessor = server.predecessor_for(ctx.pipeline_name(), paths)) {
+      return std::make_shared<SinkBinding>(predecessor, options_.sink, shard_count_for_host(), &ctx.log(),
+                                           pipeline_control(ctx));
+    }
+    return std::make_shared<SinkBinding>(ctx.pipeline_name(), options_.sink, shard_count_for_host(), &ctx.log(),
+                                         pipeline_control(ctx));
+  };
+  std::shared_ptr<SinkBinding> binding;
+  auto server = attach_to_server(ctx.io_context(), options_.server, make_binding, binding);
   std::error_code error;
   if (!std::filesystem::is_directory(server->options().static_dir, error)) {
     ctx.log().warn("static_dir " + server->options().static_dir.string() + " is not a folder: / answers 404");
   }
-  if (auto* control = pipeline_control(ctx)) control->set_demand(0);
+  // The clients taken over count as this instance's consumers from the start.
+  if (auto* control = pipeline_control(ctx)) control->set_demand(binding->core().clients());
   std::lock_guard lock(mutex_);
   server_ = std::move(server);
   binding_ = std::move(binding);
@@ -56,6 +68,11 @@ const std::vector<std::shared_ptr<Endpoint>>& BrowserRelaySink::endpoints_for(co
 void BrowserRelaySink::consume(const EventPtr& event) {
   if (!server_) return;
   events_.fetch_add(1, std::memory_order_relaxed);
+  if (binding_->superseded()) {
+    // A new instance of the pipeline serves these endpoints now: its events, not this one's.
+    superseded_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   const auto* endpoints = &endpoints_for(event->channel());
   const auto any_closed = [&] {
     return std::any_of(endpoints->begin(), endpoints->end(), [](const auto& e) { return e->closed(); });
@@ -110,11 +127,9 @@ nlohmann::json BrowserRelaySink::status() const {
     server = server_;
     binding = binding_;
   }
-  nlohmann::json status = {{"listen", options_.server.listen()},
-                           {"running", server != nullptr},
-                           {"events", events_.load()},
-                           {"unrouted", unrouted_.load()},
-                           {"invalid_utf8", invalid_utf8_.load()}};
+  nlohmann::json status = {
+      {"listen", options_.server.listen()}, {"running", server != nullptr},         {"events", events_.load()},
+      {"unrouted", unrouted_.load()},       {"invalid_utf8", invalid_utf8_.load()}, {"superseded", superseded_.load()}};
   if (server) {
     status["port"] = server->port();
     status["server"] = server->counters().to_json();

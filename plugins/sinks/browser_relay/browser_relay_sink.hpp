@@ -23,11 +23,13 @@ class BrowserRelaySink final : public Sink {
   ~BrowserRelaySink() override;
 
   // Joins (or opens) the server of `listen` and registers this sink's paths; throws PluginError
-  // when a path is taken or the address cannot be served.
+  // when a path is taken or the address cannot be served. A path held by a running instance of the
+  // same pipeline (being replaced by a reload) is taken over with its clients instead.
   void start(StageContext& ctx) override;
   // Never waits on a client: appends the event's frame to its endpoints' logs and wakes them.
   void consume(const EventPtr& event) override;
-  // Unregisters the paths and closes their clients without waiting for them.
+  // Unregisters the paths and closes their clients without waiting for them; after a takeover it
+  // leaves them to the successor.
   void stop() override;
   [[nodiscard]] nlohmann::json status() const override;
 
@@ -47,6 +49,7 @@ class BrowserRelaySink final : public Sink {
   std::atomic<std::uint64_t> events_{0};
   std::atomic<std::uint64_t> unrouted_{0};
   std::atomic<std::uint64_t> invalid_utf8_{0};
+  std::atomic<std::uint64_t> superseded_{0};  // events not sent: a successor instance took over
 };
 
 // The "metrics" array of status() from the rest of it.

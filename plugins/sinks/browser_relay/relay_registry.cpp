@@ -17,7 +17,7 @@ namespace {
 class Registry {
  public:
   std::shared_ptr<RelayServer> attach(boost::asio::io_context& io, const ServerOptions& options,
-                                      const std::shared_ptr<SinkBinding>& binding) {
+                                      const BindingMaker& make_binding, std::shared_ptr<SinkBinding>& binding) {
     // The io_context is part of the identity: a server lives on the threads of one engine.
     const auto key = options.listen() + "|" + std::to_string(reinterpret_cast<std::uintptr_t>(&io));
     std::lock_guard lock(mutex_);
@@ -29,6 +29,7 @@ class Registry {
                             (first.tls() ? "with TLS" : "without TLS") + " by another pipeline with different " +
                             "tls_cert/tls_key; give every sink on one listen address the same TLS settings");
         }
+        binding = make_binding(*server);
         server->attach(binding);
         const auto differences = first.differences(options);
         if (!differences.empty()) {
@@ -43,6 +44,7 @@ class Registry {
     }
     auto server = make_relay_server(io, options);
     try {
+      binding = make_binding(*server);
       server->attach(binding);
     } catch (...) {
       server->shutdown();
@@ -80,8 +82,8 @@ std::size_t shard_count_for_host() {
 }
 
 std::shared_ptr<RelayServer> attach_to_server(boost::asio::io_context& io, const ServerOptions& options,
-                                              const std::shared_ptr<SinkBinding>& binding) {
-  return registry().attach(io, options, binding);
+                                              const BindingMaker& make_binding, std::shared_ptr<SinkBinding>& binding) {
+  return registry().attach(io, options, make_binding, binding);
 }
 
 void detach_from_server(const std::shared_ptr<RelayServer>& server, const std::shared_ptr<SinkBinding>& binding) {

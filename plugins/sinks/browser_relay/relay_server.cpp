@@ -150,14 +150,56 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
   [[nodiscard]] ServerCounters& counters() override { return counters_; }
 
   void attach(const std::shared_ptr<SinkBinding>& binding) override {
+    std::vector<std::shared_ptr<Route>> dropped;
+    {
+      std::lock_guard lock(mutex_);
+      attach_locked(binding, dropped);
+    }
+    // Routes the new instance no longer has: their clients go, as when a sink stops.
+    for (const auto& route : dropped) {
+      route->close();
+      for (const auto& endpoint : route->endpoints()) close_endpoint(endpoint);
+    }
+  }
+
+  std::shared_ptr<SinkBinding> predecessor_for(const std::string& pipeline,
+                                               const std::vector<std::string>& paths) const override {
     std::lock_guard lock(mutex_);
-    if (stopped_) throw PluginError("browser_relay: the server on " + options_.listen() + " is shutting down");
-    for (const auto& route : binding->routes()) {
-      if (const auto owner = owner_of_locked(route->options().path)) {
-        throw PluginError("browser_relay: path " + route->options().path + " on " + options_.listen() +
-                          " is already served by pipeline '" + *owner + "'; give each sink its own paths");
+    for (const auto& binding : bindings_) {
+      if (binding->pipeline() != pipeline) continue;
+      for (const auto& path : paths) {
+        if (binding->route_for(path)) return binding;
       }
     }
+    return nullptr;
+  }
+
+  void attach_locked(const std::shared_ptr<SinkBinding>& binding, std::vector<std::shared_ptr<Route>>& dropped) {
+    if (stopped_) throw PluginError("browser_relay: the server on " + options_.listen() + " is shutting down");
+    const auto predecessor = binding->predecessor();
+    const auto position = std::find(bindings_.begin(), bindings_.end(), predecessor);
+    const bool handover = predecessor && position != bindings_.end();
+    for (const auto& route : binding->routes()) {
+      const auto owner = owner_of_locked(route->options().path);
+      if (owner && !(handover && owner == predecessor)) {
+        throw PluginError("browser_relay: path " + route->options().path + " on " + options_.listen() +
+                          " is already served by pipeline '" + owner->pipeline() + "'; give each sink its own paths");
+      }
+    }
+    if (handover) {
+      // A reload replaces the pipeline: the new instance serves the same clients from now on.
+      *position = binding;
+      predecessor->supersede();
+      binding->take_over();
+      for (const auto& route : predecessor->routes()) {
+        const auto successor = binding->route_for(route->options().path);
+        if (!successor || !successor->adopted()) dropped.push_back(route);
+      }
+      binding->core().log(LogLevel::info,
+                          "took over the clients of the previous instance of pipeline '" + binding->pipeline() + "'");
+      return;
+    }
+    binding->take_over();
     bindings_.push_back(binding);
     if (bindings_.size() == 1) {
       binding->core().log(LogLevel::info, std::string("serving ") + (options_.tls() ? "https" : "http") + "://" +
@@ -173,6 +215,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
       bindings_.erase(std::remove(bindings_.begin(), bindings_.end(), binding), bindings_.end());
       left = bindings_.size();
     }
+    if (binding->superseded()) return left;
     binding->close();
     for (const auto& route : binding->routes()) {
       for (const auto& endpoint : route->endpoints()) close_endpoint(endpoint);
@@ -262,13 +305,13 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     return context;
   }
 
-  std::optional<std::string> owner_of_locked(const std::string& path) const {
+  std::shared_ptr<SinkBinding> owner_of_locked(const std::string& path) const {
     for (const auto& binding : bindings_) {
       for (const auto& route : binding->routes()) {
-        if (route->options().path == path) return binding->pipeline();
+        if (route->options().path == path) return binding;
       }
     }
-    return std::nullopt;
+    return nullptr;
   }
 
   void close_endpoint(const std::shared_ptr<Endpoint>& endpoint) {

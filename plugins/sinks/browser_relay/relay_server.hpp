@@ -4,7 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,8 +32,15 @@ class RelayServer {
   [[nodiscard]] virtual ServerCounters& counters() = 0;
 
   // Registers a sink's routes; throws PluginError naming the pipeline that holds a path already.
+  // A binding made with a predecessor (a reload replacing the pipeline) takes its place: the
+  // predecessor is superseded, its routes that were not taken over are closed.
   virtual void attach(const std::shared_ptr<SinkBinding>& binding) = 0;
-  // Unregisters it and closes its clients without waiting for them; returns the sinks left.
+  // The attached binding of `pipeline` holding one of `paths`: the one a new instance of the same
+  // pipeline takes over from (null: none).
+  [[nodiscard]] virtual std::shared_ptr<SinkBinding> predecessor_for(const std::string& pipeline,
+                                                                     const std::vector<std::string>& paths) const = 0;
+  // Unregisters it and closes its clients without waiting for them; returns the sinks left. A
+  // superseded binding closes nothing (its endpoints belong to its successor).
   virtual std::size_t detach(const std::shared_ptr<SinkBinding>& binding) = 0;
   // Stops listening (the port is free when it returns) and closes every connection, without waiting.
   virtual void shutdown() = 0;
@@ -49,9 +59,11 @@ std::shared_ptr<RelayServer> make_relay_server(boost::asio::io_context& io, cons
 
 // The process-wide table of servers by (io_context, listen address): the first sink on an address
 // creates the server, later ones join it (options that differ: warning, the first sink's win;
-// different TLS settings: error); the last one out shuts it down.
+// different TLS settings: error); the last one out shuts it down. `make_binding` builds the sink's
+// binding once the server is known (taking over from RelayServer::predecessor_for, if any).
+using BindingMaker = std::function<std::shared_ptr<SinkBinding>(const RelayServer& server)>;
 std::shared_ptr<RelayServer> attach_to_server(boost::asio::io_context& io, const ServerOptions& options,
-                                              const std::shared_ptr<SinkBinding>& binding);
+                                              const BindingMaker& make_binding, std::shared_ptr<SinkBinding>& binding);
 void detach_from_server(const std::shared_ptr<RelayServer>& server, const std::shared_ptr<SinkBinding>& binding);
 
 }  // namespace flowmind::browser_relay

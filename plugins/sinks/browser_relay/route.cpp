@@ -6,28 +6,50 @@
 
 namespace flowmind::browser_relay {
 
-Route::Route(RouteOptions options, const SinkOptions& sink, std::size_t shards, std::shared_ptr<BindingCore> core)
+namespace {
+
+// Endpoints keep these from the options they were made with; a successor with other values
+// cannot take them over.
+bool same_endpoint_settings(const RouteOptions& a, const SinkOptions& a_sink, const RouteOptions& b,
+                            const SinkOptions& b_sink) {
+  return a.path == b.path && a.id == b.id && a_sink.backlog == b_sink.backlog &&
+         a_sink.queue_messages == b_sink.queue_messages && a_sink.queue_bytes == b_sink.queue_bytes &&
+         a_sink.when_full == b_sink.when_full && a_sink.batch_delay == b_sink.batch_delay &&
+         a_sink.max_tickers == b_sink.max_tickers;
+}
+
+}  // namespace
+
+Route::Route(RouteOptions options, const SinkOptions& sink, std::size_t shards, std::shared_ptr<BindingCore> core,
+             const Route* predecessor)
     : options_(std::move(options)), sink_(sink), path_(options_.path), shards_(shards), core_(std::move(core)) {
   for (const auto& channel : options_.channels) patterns_.emplace_back(channel);
+  if (predecessor != nullptr && same_endpoint_settings(options_, sink_, predecessor->options_, predecessor->sink_)) {
+    adopted_ = true;
+    fixed_ = predecessor->fixed_;
+    tickers_ = predecessor->tickers_;
+    return;
+  }
   if (!path_.templated()) fixed_ = std::make_shared<Endpoint>(options_.path, options_.id, sink_, shards_, core_);
 }
 
 std::shared_ptr<Endpoint> Route::ticker_endpoint(const std::string& ticker) {
-  std::lock_guard lock(mutex_);
-  if (closed_) return nullptr;
-  if (const auto found = tickers_.find(ticker); found != tickers_.end()) return found->second;
-  if (tickers_.size() >= sink_.max_tickers) {
+  std::lock_guard lock(tickers_->mutex);
+  auto& endpoints = tickers_->endpoints;
+  if (tickers_->closed) return nullptr;
+  if (const auto found = endpoints.find(ticker); found != endpoints.end()) return found->second;
+  if (endpoints.size() >= sink_.max_tickers) {
     // Let an idle ticker go (its backlog with it) to make room.
-    for (auto it = tickers_.begin(); it != tickers_.end(); ++it) {
+    for (auto it = endpoints.begin(); it != endpoints.end(); ++it) {
       if (it->second->close_if_idle()) {
-        tickers_.erase(it);
+        endpoints.erase(it);
         break;
       }
     }
-    if (tickers_.size() >= sink_.max_tickers) return nullptr;
+    if (endpoints.size() >= sink_.max_tickers) return nullptr;
   }
   auto endpoint = std::make_shared<Endpoint>(path_.path_for(ticker), options_.id + ":" + ticker, sink_, shards_, core_);
-  tickers_.emplace(ticker, endpoint);
+  endpoints.emplace(ticker, endpoint);
   return endpoint;
 }
 
@@ -54,29 +76,88 @@ bool Route::matches(std::string_view channel) const {
 
 std::vector<std::shared_ptr<Endpoint>> Route::endpoints() const {
   if (fixed_) return {fixed_};
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(tickers_->mutex);
   std::vector<std::shared_ptr<Endpoint>> all;
-  all.reserve(tickers_.size());
-  for (const auto& [ticker, endpoint] : tickers_) all.push_back(endpoint);
+  all.reserve(tickers_->endpoints.size());
+  for (const auto& [ticker, endpoint] : tickers_->endpoints) all.push_back(endpoint);
   return all;
 }
 
 void Route::close() {
   if (fixed_) fixed_->close();
+  std::lock_guard lock(tickers_->mutex);
+  tickers_->closed = true;
+  for (const auto& [ticker, endpoint] : tickers_->endpoints) endpoint->close();
+}
+
+void BindingLink::retarget(Logger* log, PipelineControl* control) {
   std::lock_guard lock(mutex_);
-  closed_ = true;
-  for (const auto& [ticker, endpoint] : tickers_) endpoint->close();
+  log_ = log;
+  control_ = control;
+}
+
+void BindingLink::log(LogLevel level, const std::string& message) {
+  std::lock_guard lock(mutex_);
+  if (log_ != nullptr && log_->enabled(level)) log_->log(level, message);
+}
+
+bool BindingLink::enabled(LogLevel level) const {
+  std::lock_guard lock(mutex_);
+  return log_ != nullptr && log_->enabled(level);
+}
+
+void BindingLink::set_demand(std::size_t consumers) {
+  std::lock_guard lock(mutex_);
+  if (control_ != nullptr) control_->set_demand(consumers);
+}
+
+bool BindingLink::request_reconnect() {
+  std::lock_guard lock(mutex_);
+  return control_ != nullptr && control_->request_reconnect();
+}
+
+nlohmann::json BindingLink::source_status() const {
+  std::lock_guard lock(mutex_);
+  return control_ != nullptr ? control_->source_status() : nlohmann::json();
 }
 
 SinkBinding::SinkBinding(std::string pipeline, const SinkOptions& options, std::size_t shards, Logger* log,
                          PipelineControl* control)
-    : core_(std::make_shared<BindingCore>(std::move(pipeline), log, control)) {
+    : link_(std::make_shared<BindingLink>(log, control)),
+      core_(std::make_shared<BindingCore>(std::move(pipeline), link_.get(), control ? link_.get() : nullptr)) {
   for (const auto& route : options.routes) routes_.push_back(std::make_shared<Route>(route, options, shards, core_));
+}
+
+SinkBinding::SinkBinding(const std::shared_ptr<SinkBinding>& predecessor, const SinkOptions& options,
+                         std::size_t shards, Logger* log, PipelineControl* control)
+    : link_(predecessor->link_),
+      core_(predecessor->core_),
+      predecessor_(predecessor),
+      own_log_(log),
+      own_control_(control) {
+  for (const auto& route : options.routes) {
+    const auto previous = predecessor->route_for(route.path);
+    routes_.push_back(std::make_shared<Route>(route, options, shards, core_, previous.get()));
+  }
+}
+
+void SinkBinding::take_over() {
+  if (!predecessor_) return;
+  link_->retarget(own_log_, own_control_);
+  predecessor_.reset();
+}
+
+std::shared_ptr<Route> SinkBinding::route_for(const std::string& path) const {
+  for (const auto& route : routes_) {
+    if (route->options().path == path) return route;
+  }
+  return nullptr;
 }
 
 void SinkBinding::close() {
   for (const auto& route : routes_) route->close();
   core_->detach();
+  link_->detach();
 }
 
 }  // namespace flowmind::browser_relay

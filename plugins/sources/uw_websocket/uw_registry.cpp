@@ -2,6 +2,7 @@
 // at most 3 distinct connections per token exist at a time (UW's limit).
 #include "uw_registry.hpp"
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -15,6 +16,10 @@ namespace flowmind::uw_websocket {
 namespace {
 
 constexpr std::chrono::milliseconds close_wait{2500};
+// How long a stopping pipeline keeps its channels (and the connection) when letting go would cost
+// a leave or a close: a reload starts the replacing instance before it stops the old one, and the
+// new source thread attaches within this time, so unchanged channels are never left and rejoined.
+constexpr std::chrono::milliseconds successor_wait{1500};
 
 // Holds no connection alive: pipelines own them; an entry is removed when the last one leaves.
 class Registry {
@@ -57,10 +62,18 @@ class Registry {
     return upstream;
   }
 
+  std::shared_ptr<Upstream> acquire_and_notify(boost::asio::io_context& io, const Options& options,
+                                               const std::shared_ptr<Inbox>& inbox) {
+    auto upstream = acquire(io, options, inbox);
+    attached_.notify_all();
+    return upstream;
+  }
+
   void release(const std::shared_ptr<Upstream>& upstream, const std::shared_ptr<Inbox>& inbox) {
     std::shared_ptr<ClosedSignal> closed;
     {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      attached_.wait_for(lock, successor_wait, [&] { return !upstream->detach_would_cost(*inbox); });
       if (upstream->detach(inbox) > 0) return;
       forget_locked(upstream->key(), upstream.get());
       closed = upstream->shut_down();
@@ -89,6 +102,7 @@ class Registry {
   }
 
   std::mutex mutex_;
+  std::condition_variable attached_;  // an inbox attached (a successor may have come)
   std::map<std::string, Entry> entries_;
 };
 
@@ -101,7 +115,7 @@ Registry& registry() {
 
 std::shared_ptr<Upstream> acquire_upstream(boost::asio::io_context& io, const Options& options,
                                            const std::shared_ptr<Inbox>& inbox) {
-  return registry().acquire(io, options, inbox);
+  return registry().acquire_and_notify(io, options, inbox);
 }
 
 void release_upstream(const std::shared_ptr<Upstream>& upstream, const std::shared_ptr<Inbox>& inbox) {

@@ -119,6 +119,18 @@ void Upstream::attach(const std::shared_ptr<Inbox>& inbox, const Options& option
   });
 }
 
+bool Upstream::detach_would_cost(const Inbox& inbox) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& other : inboxes_) {
+    if (other.get() != &inbox && other->pipeline() == inbox.pipeline()) return false;
+  }
+  if (inboxes_.size() <= 1) return true;
+  return std::any_of(inbox.channels().begin(), inbox.channels().end(), [&](const auto& name) {
+    const auto channel = channels_.find(name);
+    return channel != channels_.end() && channel->second.refs <= 1;
+  });
+}
+
 std::size_t Upstream::detach(const std::shared_ptr<Inbox>& inbox) {
   std::lock_guard lock(mutex_);
   const auto it = std::find(inboxes_.begin(), inboxes_.end(), inbox);

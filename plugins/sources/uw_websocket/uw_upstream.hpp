@@ -62,6 +62,9 @@ class Upstream : public std::enable_shared_from_this<Upstream> {
   // detach() leaves those nobody needs any more and returns how many inboxes are left.
   void attach(const std::shared_ptr<Inbox>& inbox, const Options& options);
   std::size_t detach(const std::shared_ptr<Inbox>& inbox);
+  // True when detaching `inbox` now would leave a channel or close the connection while no other
+  // inbox of its pipeline (a successor instance, during a reload) is attached.
+  [[nodiscard]] bool detach_would_cost(const Inbox& inbox) const;
   // The first attach starts connecting; after the last detach the connection is closed.
   void start();
   std::shared_ptr<ClosedSignal> shut_down();
