@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   espeak-ng sox alsa-utils
   curl python3-websockets
-  nats-server libnats-dev
+  nats-server libnats-dev openssl
 )
 
 missing=()

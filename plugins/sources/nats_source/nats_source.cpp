@@ -157,7 +157,7 @@ void NatsSource::run_core(SourceContext& ctx, nats::Connection& connection) {
 void NatsSource::throw_closed(const nats::Connection& connection) {
   // The client gave up reconnecting: failing lets the engine restart the source (with its backoff)
   // on a new connection, instead of waiting on one that never comes back.
-  throw std::runtime_error("the NATS connection is closed (reconnect_attempts used up); last error: " +
+  throw std::runtime_error("the NATS connection is closed (refused, or reconnect_attempts used up); last error: " +
                            connection.status().value("last_error", std::string()));
 }
 

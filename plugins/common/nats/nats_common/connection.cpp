@@ -91,11 +91,26 @@ Connection::Connection(const ConnectionOptions& options, const std::string& defa
   check(natsOptions_SetReconnectedCB(options_, &Connection::on_reconnected, this), "callbacks");
   check(natsOptions_SetClosedCB(options_, &Connection::on_closed, this), "callbacks");
   check(natsOptions_SetErrorHandler(options_, &Connection::on_error, this), "callbacks");
-  // A server that is down at start is retried like a lost one: the plugins buffer or wait meanwhile.
-  check(natsOptions_SetRetryOnFailedConnect(options_, true, &Connection::on_connected, this), "retry");
+  // A first attempt without retrying: when it fails, only it tells why (a TLS or authentication
+  // refusal); the retrying connect below drops the reason and later just closes, "no server".
+  check(natsOptions_SetRetryOnFailedConnect(options_, false, nullptr, nullptr), "retry");
+  auto status = natsConnection_Connect(&connection_, options_);
+  if (status != NATS_OK) {
+    const auto reason = describe_error("connecting to NATS", status, secrets_);
+    // Unreachable (down, refused, timed out) is the expected case at start; anything else is
+    // a server that answered and refused us: an error to see in status and logs.
+    if (status != NATS_NO_SERVER) {
+      remember_error(reason);
+      log_.warn(reason);
+    }
+    natsConnection_Destroy(connection_);
+    connection_ = nullptr;
+    // A server that is down at start is retried like a lost one: the plugins buffer or wait meanwhile.
+    check(natsOptions_SetRetryOnFailedConnect(options_, true, &Connection::on_connected, this), "retry");
+    status = natsConnection_Connect(&connection_, options_);
+  }
   // Publishes are made only while connected (the sink keeps its own bounded buffer), so the
   // client's reconnect buffer only holds what was in flight when the connection dropped.
-  const auto status = natsConnection_Connect(&connection_, options_);
   if (status == NATS_OK) {
     // The library may already have reported a disconnect by now: only a state still "connecting"
     // becomes "connected", so a loss that fired first is not overwritten.
@@ -107,7 +122,7 @@ Connection::Connection(const ConnectionOptions& options, const std::string& defa
     options_ = nullptr;
     throw PluginError(describe_error("connecting to NATS", status, secrets_));
   } else {
-    log_.info("NATS server not reachable yet; retrying in the background");
+    log_.info("not connected to NATS yet; retrying in the background");
   }
 }
 

@@ -49,6 +49,13 @@ void NatsServerProcess::start() {
   if (binary.empty()) throw std::runtime_error("nats-server is not installed (tools/install-deps.sh)");
   std::vector<std::string> argv = {binary.string(), "-a", "127.0.0.1", "-p", std::to_string(port_)};
   if (options_.jetstream) argv.insert(argv.end(), {"-js", "-sd", (dir_.path() / "store").string()});
+  if (!options_.tls_cert.empty()) {
+    argv.insert(argv.end(), {"--tls", "--tlscert", options_.tls_cert.string(), "--tlskey", options_.tls_key.string()});
+  }
+  if (!options_.tls_client_ca.empty()) {
+    argv.insert(argv.end(), {"--tlsverify", "--tlscacert", options_.tls_client_ca.string()});
+  }
+  if (!options_.user.empty()) argv.insert(argv.end(), {"--user", options_.user, "--pass", options_.password});
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   ++starts_;
   const auto log = dir_.path() / ("server-" + std::to_string(starts_) + ".log");

@@ -16,9 +16,17 @@ class NatsServerProcess {
   struct Options {
     bool jetstream = true;
     std::vector<std::string> extra_args{};  // e.g. {"--auth", "s3cret"}
+    // With both set, TLS only (--tls): a client that does not speak TLS is refused.
+    std::filesystem::path tls_cert{};
+    std::filesystem::path tls_key{};
+    // Mutual TLS (--tlsverify): only clients whose certificate this CA signed are let in.
+    std::filesystem::path tls_client_ca{};
+    // User/password authentication (--user/--pass) when user is set.
+    std::string user{};
+    std::string password{};
   };
 
-  // Starts `nats-server -a 127.0.0.1 -p <free port> [-js -sd <own temp dir>]` and waits up to 30 s
+  // Starts `nats-server -a 127.0.0.1 -p <free port> [-js -sd <own temp dir>] [TLS] [user]` and waits up to 30 s
   // until it accepts connections; throws std::runtime_error with its log when it does not.
   NatsServerProcess();
   explicit NatsServerProcess(Options options);
@@ -28,6 +36,7 @@ class NatsServerProcess {
 
   [[nodiscard]] int port() const { return port_; }
   [[nodiscard]] std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] std::string tls_url() const { return "tls://127.0.0.1:" + std::to_string(port_); }
   [[nodiscard]] bool running();
   // Stops the server (SIGTERM, waits); start() brings it back on the same port with the same
   // JetStream store, as an operator restarting it would.
