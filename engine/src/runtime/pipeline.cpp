@@ -210,7 +210,7 @@ void Pipeline::create_and_start(const PluginCatalog& catalog) {
     SinkRunner::Hooks hooks{[this] { kick(); }, [this] { on_sink_finished(); }};
     const bool knows_cancel = catalog.sdk_minor(spec_.sinks[i].type) >= 1;
     sinks_.push_back(std::make_unique<SinkRunner>(std::move(sinks[i]), spec_.sinks[i].buffer, sink_stage(i).metrics,
-                                                  contexts_[filters.size() + i]->log(), io_, std::move(hooks),
+                                                  contexts_[filters.size() + i]->log(), io_, work_, std::move(hooks),
                                                   knows_cancel));
   }
   sinks_running_ = sinks_.size();
@@ -422,7 +422,7 @@ bool Pipeline::reconnect_source() {
 }
 
 void Pipeline::kick() {
-  boost::asio::post(strand_, [this] { pump(); });
+  boost::asio::post(strand_, work_.track([this] { pump(); }));
 }
 
 void Pipeline::pump() {
@@ -508,8 +508,13 @@ void Pipeline::join() {
   if (source_thread_.joinable()) source_thread_.join();
   if (demand_thread_.joinable()) demand_thread_.join();
   for (auto& sink : sinks_) sink->join();
-  std::unique_lock lock(mutex_);
-  sinks_done_.wait(lock, [this] { return sinks_running_.load() == 0; });
+  {
+    std::unique_lock lock(mutex_);
+    sinks_done_.wait(lock, [this] { return sinks_running_.load() == 0; });
+  }
+  // The pipeline may be freed once this returns (a reload retires it while the engine runs):
+  // a pump or a sink drain still queued on the strands would run on freed memory.
+  work_.wait_idle();
 }
 
 bool Pipeline::transition(std::initializer_list<PipelineState> from, PipelineState to) {

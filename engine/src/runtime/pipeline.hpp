@@ -58,8 +58,9 @@ class Pipeline {
   // Immediate: queued events are dropped (counted); the pipeline is stopped at once, its
   // threads finish the call they are in and then end.
   void abandon();
-  // Waits for the source thread and for every sink to be flushed and stopped. Only after the
-  // pipeline is terminal (a source or sink that never returns makes this wait forever).
+  // Waits for the source thread, for every sink to be flushed and stopped, and for the handlers
+  // it posted to run; then it may be freed. Only after the pipeline is terminal, while the I/O
+  // threads still run (a source or sink that never returns makes this wait forever).
   void join();
 
   // Asks a running source to drop and re-establish its upstream connection (Source::reconnect);
@@ -137,6 +138,7 @@ class Pipeline {
   std::function<void()> on_change_;
   StageLogger log_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  PendingWork work_;  // handlers posted to the strands above and the sinks'; join() waits for them
 
   std::vector<std::unique_ptr<StageInfo>> stages_;  // source, filters..., sinks...
   std::unique_ptr<InputChannel> input_;

@@ -17,7 +17,7 @@ constexpr int strand_batch = 64;
 }  // namespace
 
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, BufferSpec buffer, StageMetrics& metrics, Logger& log,
-                       boost::asio::io_context& io, Hooks hooks, bool can_cancel)
+                       boost::asio::io_context& io, PendingWork& work, Hooks hooks, bool can_cancel)
     : sink_(std::move(sink)),
       metrics_(metrics),
       log_(log),
@@ -27,6 +27,7 @@ SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, BufferSpec buffer, StageMetri
       capacity_(std::max<std::size_t>(1, buffer.max_events)),
       policy_(buffer.when_full),
       strand_(boost::asio::make_strand(io)),
+      work_(work),
       queue_(buffer.max_events, buffer.when_full) {}
 
 SinkRunner::~SinkRunner() { join(); }
@@ -66,7 +67,7 @@ SinkRunner::Offer SinkRunner::offer(const EventPtr& event) {
     if (!blocking_ && !consumer_active_) consumer_active_ = post_drain = true;
   }
   if (blocking_) ready_.notify_one();
-  if (post_drain) boost::asio::post(strand_, [this] { drain_on_strand(); });
+  if (post_drain) boost::asio::post(strand_, work_.track([this] { drain_on_strand(); }));
   return Offer::accepted;
 }
 
@@ -83,7 +84,7 @@ void SinkRunner::close() {
     if (!blocking_ && !consumer_active_) consumer_active_ = post_drain = true;
   }
   if (blocking_) ready_.notify_one();
-  if (post_drain) boost::asio::post(strand_, [this] { drain_on_strand(); });
+  if (post_drain) boost::asio::post(strand_, work_.track([this] { drain_on_strand(); }));
 }
 
 void SinkRunner::abandon() {
@@ -96,7 +97,7 @@ void SinkRunner::abandon() {
     if (!blocking_ && !consumer_active_) consumer_active_ = post_drain = true;
   }
   if (blocking_) ready_.notify_one();
-  if (post_drain) boost::asio::post(strand_, [this] { drain_on_strand(); });
+  if (post_drain) boost::asio::post(strand_, work_.track([this] { drain_on_strand(); }));
   if (can_cancel_ && !finished()) {
     try {
       sink_->cancel();
@@ -156,7 +157,7 @@ void SinkRunner::drain_on_strand() {
       case Take::done: finalize(); return;
     }
   }
-  boost::asio::post(strand_, [this] { drain_on_strand(); });
+  boost::asio::post(strand_, work_.track([this] { drain_on_strand(); }));
 }
 
 void SinkRunner::consume(const EventPtr& event) {

@@ -16,6 +16,7 @@
 #include "config/pipeline_spec.hpp"
 #include "flowmind/plugin.hpp"
 #include "runtime/bounded_queue.hpp"
+#include "runtime/pending_work.hpp"
 #include "runtime/rate_limited_log.hpp"
 #include "runtime/stage_metrics.hpp"
 
@@ -34,8 +35,9 @@ class SinkRunner {
   enum class Offer { accepted, full };
 
   // `can_cancel`: the sink's plugin was built for SDK 1.1 or later and has Sink::cancel().
+  // `work` counts the handlers it posts (the pipeline's, which waits for them before it is freed).
   SinkRunner(std::unique_ptr<Sink> sink, BufferSpec buffer, StageMetrics& metrics, Logger& log,
-             boost::asio::io_context& io, Hooks hooks, bool can_cancel);
+             boost::asio::io_context& io, PendingWork& work, Hooks hooks, bool can_cancel);
   ~SinkRunner();
   SinkRunner(const SinkRunner&) = delete;
   SinkRunner& operator=(const SinkRunner&) = delete;
@@ -80,6 +82,7 @@ class SinkRunner {
   const std::size_t capacity_;
   const WhenFull policy_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  PendingWork& work_;
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;  // the consumer thread waiting for events
