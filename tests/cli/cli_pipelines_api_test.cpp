@@ -211,6 +211,40 @@ TEST(CliPipelinesApiAuth, OffLoopbackWithoutATokenChangesAreRefused) {
   EXPECT_EQ(flowmind.stop(), 0) << flowmind.log();
 }
 
+// A tap follows one instance: replacing the pipeline ends the stream (exit 0) after the events of
+// the old instance, and a new tap sees the new instance's events.
+TEST(CliTap, ReplacingThePipelineEndsTheTap) {
+  TempDir dir;
+  const auto file = dir.write("anchor.yaml", counter_yaml);  // flowmind run needs one pipeline to start
+  FlowmindRun flowmind(dir, {file});
+  ASSERT_TRUE(flowmind.wait_ready()) << flowmind.log();
+  const int port = flowmind.admin();
+  const auto admin = "127.0.0.1:" + std::to_string(port);
+  const auto old_yaml =
+      "pipeline: swapped\nsource: {type: generator, shape: counter, rate: 50, channel: old}\nsinks: [{type: stdout}]\n";
+  const auto new_yaml =
+      "pipeline: swapped\nsource: {type: generator, shape: counter, rate: 50, channel: new}\nsinks: [{type: stdout}]\n";
+  ASSERT_EQ(http_request(port, "POST", "/pipelines", old_yaml).status, 201);
+  ChildProcess tap({flowmind_executable().string(), "tap", "swapped", "--admin", admin}, dir.path() / "tap.out",
+                   dir.path() / "tap.err");
+  ASSERT_TRUE(wait_until([&] { return lines_of(read_file(dir.path() / "tap.out")).size() >= 5; }, patience))
+      << read_file(dir.path() / "tap.err");
+  ASSERT_EQ(http_request(port, "PUT", "/pipelines/swapped", new_yaml).status, 200);
+  const auto exit_code = tap.wait(patience);
+  ASSERT_TRUE(exit_code.has_value()) << "the tap kept running after its pipeline was replaced";
+  EXPECT_EQ(*exit_code, 0) << read_file(dir.path() / "tap.err");
+  for (const auto& line : lines_of(read_file(dir.path() / "tap.out"))) {
+    EXPECT_EQ(nlohmann::json::parse(line)["channel"], "old") << line;
+  }
+  const auto after =
+      run_process({flowmind_executable().string(), "tap", "swapped", "--limit", "3", "--admin", admin}, 60s);
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  const auto fresh = lines_of(after.out);
+  ASSERT_EQ(fresh.size(), 3U);
+  for (const auto& line : fresh) EXPECT_EQ(nlohmann::json::parse(line)["channel"], "new") << line;
+  EXPECT_EQ(flowmind.stop(), 0) << flowmind.log();
+}
+
 TEST(CliTap, EventsSeenAtAStageAreThatStagesOutput) {
   TempDir dir;
   const auto file = dir.write("tapped.yaml", R"(pipeline: tapped
