@@ -36,9 +36,12 @@ class RecordingLogger final : public Logger {
   std::vector<std::pair<LogLevel, std::string>> messages_;
 };
 
-class TestStageContext final : public StageContext {
+// What every test context implements alike: its names, a recording logger, counters and an
+// io_context. `Interface` is StageContext or SourceContext.
+template <class Interface>
+class TestContextBase : public Interface {
  public:
-  explicit TestStageContext(std::string pipeline = "test") : pipeline_(std::move(pipeline)) {}
+  TestContextBase(std::string pipeline, std::string stage) : pipeline_(std::move(pipeline)), stage_(std::move(stage)) {}
   [[nodiscard]] const std::string& pipeline_name() const override { return pipeline_; }
   [[nodiscard]] const std::string& stage_name() const override { return stage_; }
   Logger& log() override { return logger_; }
@@ -53,11 +56,16 @@ class TestStageContext final : public StageContext {
 
  private:
   std::string pipeline_;
-  std::string stage_ = "sink[0]";
+  std::string stage_;
   RecordingLogger logger_;
   boost::asio::io_context io_context_;
   std::mutex mutex_;
   std::map<std::string, Counter> counters_;
+};
+
+class TestStageContext final : public TestContextBase<StageContext> {
+ public:
+  explicit TestStageContext(std::string pipeline = "test") : TestContextBase(std::move(pipeline), "sink[0]") {}
 };
 
 // What the engine hands a plugin: `values` plus every schema default, durations and sizes

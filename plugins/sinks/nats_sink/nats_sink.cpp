@@ -460,8 +460,7 @@ nlohmann::json NatsSink::status() const {
   if (connection_) connection_->append_metrics(metrics);
   lock.unlock();
   const auto metric = [&](const char* name, const char* type, const char* help, double number) {
-    metrics.push_back(
-        {{"name", name}, {"type", type}, {"help", help}, {"labels", nlohmann::json::object()}, {"value", number}});
+    metrics.push_back(nats::metric(name, type, help, number));
   };
   metric("nats_published_total", "counter", "Events published to NATS (resends included)",
          static_cast<double>(value(counters_.published)));

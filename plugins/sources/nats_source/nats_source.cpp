@@ -329,8 +329,7 @@ nlohmann::json NatsSource::status() const {
     }
   }
   const auto metric = [&](const char* name, const char* type, const char* help, double number) {
-    metrics.push_back(
-        {{"name", name}, {"type", type}, {"help", help}, {"labels", nlohmann::json::object()}, {"value", number}});
+    metrics.push_back(nats::metric(name, type, help, number));
   };
   metric("nats_received_total", "counter", "Messages received from NATS",
          static_cast<double>(value(counters_.received)));

@@ -6,13 +6,9 @@
 #include "flowmind/plugin.hpp"
 
 namespace flowmind::nats {
-namespace {
-
 nlohmann::json metric(const std::string& name, const std::string& type, const std::string& help, double value) {
   return {{"name", name}, {"type", type}, {"help", help}, {"labels", nlohmann::json::object()}, {"value", value}};
 }
-
-}  // namespace
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& secret : secrets) {

@@ -27,6 +27,9 @@ std::string redact(std::string text, const std::vector<std::string>& secrets);
 // "<what>: <nats status text>[: <last error>]", redacted.
 std::string describe_error(const std::string& what, natsStatus status, const std::vector<std::string>& secrets);
 
+// One entry of a stage's `metrics` array (exported by /metrics), without labels.
+nlohmann::json metric(const std::string& name, const std::string& type, const std::string& help, double value);
+
 class Connection {
  public:
   enum class State { connecting, connected, reconnecting, closed };

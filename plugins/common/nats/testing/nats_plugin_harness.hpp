@@ -19,18 +19,9 @@
 
 namespace flowmind::testing {
 
-class RecordingSourceContext final : public SourceContext {
+class RecordingSourceContext final : public TestContextBase<SourceContext> {
  public:
-  explicit RecordingSourceContext(std::string pipeline = "test") : pipeline_(std::move(pipeline)) {}
-
-  [[nodiscard]] const std::string& pipeline_name() const override { return pipeline_; }
-  [[nodiscard]] const std::string& stage_name() const override { return stage_; }
-  Logger& log() override { return logger_; }
-  Counter& counter(const std::string& name) override {
-    std::lock_guard lock(mutex_);
-    return counters_.try_emplace(name, 0).first->second;
-  }
-  boost::asio::io_context& io_context() override { return io_; }
+  explicit RecordingSourceContext(std::string pipeline = "test") : TestContextBase(std::move(pipeline), "source") {}
 
   // Waits while held (a full pipeline with the block policy); false once stopping.
   bool emit(Event event) override {
@@ -79,21 +70,14 @@ class RecordingSourceContext final : public SourceContext {
     std::lock_guard lock(mutex_);
     return wires_;
   }
-  std::uint64_t value(const std::string& name) { return counter(name).load(); }
-  [[nodiscard]] std::string log_text() const { return logger_.text(); }
 
  private:
-  std::string pipeline_;
-  std::string stage_ = "source";
-  RecordingLogger logger_;
-  boost::asio::io_context io_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool stopping_ = false;
   bool held_ = false;
   std::size_t emit_calls_ = 0;
   std::vector<std::string> wires_;
-  std::map<std::string, Counter> counters_;
 };
 
 // A source with its context and run() thread, stopped as the engine stops a pipeline.
