@@ -66,7 +66,7 @@ TEST(CliPlugins, UnknownNameSuggestsTheClosest) {
 TEST(CliPlugins, VersionNamesTheSdk) {
   const auto result = flowmind({"--version"});
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_NE(result.out.find("plugin SDK 1."), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("plugin SDK 2."), std::string::npos) << result.out;
 }
 
 // The options table of each plugin README is the schema's own rendering (between markers).

@@ -92,12 +92,12 @@ TEST(PluginRegistry, LoadsGoodPluginAndItsFactoryCreatesAWorkingFilter) {
   CollectingEmitter out;
   Event kept("flow-alerts", R"({"ticker":"SPY"})");
   EXPECT_EQ(filter->process(kept, out), Filter::Verdict::keep);
-  ASSERT_NE(kept.annotation("desk"), nullptr);
+  ASSERT_TRUE(kept.annotation("desk").has_value());
   EXPECT_EQ(*kept.annotation("desk"), "options");
   EXPECT_EQ(kept.payload(), nlohmann::json({{"ticker", "SPY"}}));  // the upstream payload stays as it was
   Event dropped("flow-alerts", R"({"drop":true})");
   EXPECT_EQ(filter->process(dropped, out), Filter::Verdict::drop);
-  EXPECT_EQ(dropped.annotation("desk"), nullptr);
+  EXPECT_FALSE(dropped.annotation("desk").has_value());
   EXPECT_TRUE(out.events.empty());
   // A factory that is not a source says so instead of crashing.
   EXPECT_THROW((void)factory->create_source(Config()), PluginError);

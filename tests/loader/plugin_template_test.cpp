@@ -108,7 +108,7 @@ TEST(PluginTemplate, BuildsAgainstTheInstalledSdkAndLoadsIntoTheEngine) {
   CollectingEmitter out;
   Event watched("flow-alerts", R"({"ticker":"SPY","total_premium":250000})");
   EXPECT_EQ(filter->process(watched, out), Filter::Verdict::keep);
-  ASSERT_NE(watched.annotation("watchlist"), nullptr);
+  ASSERT_TRUE(watched.annotation("watchlist").has_value());
   EXPECT_EQ(*watched.annotation("watchlist"), "SPY");
   Event other("flow-alerts", R"({"ticker":"IWM"})");
   EXPECT_EQ(filter->process(other, out), Filter::Verdict::drop);

@@ -21,7 +21,8 @@ namespace {
 // Appends `index` to the event's "path" annotation.
 std::unique_ptr<Filter> path_marker(int index) {
   return std::make_unique<FnFilter>([index](Event& event, Emitter&, StageContext&) {
-    auto path = event.annotation("path") != nullptr ? *event.annotation("path") : nlohmann::json::array();
+    const auto existing = event.annotation("path");
+    auto path = existing ? existing->to_json() : nlohmann::json::array();
     path.push_back(index);
     event.annotate("path", path);
     return Filter::Verdict::keep;
@@ -111,7 +112,7 @@ TEST(RuntimeFlowTest, EmittedEventsFollowTheirOriginAndContinueFromTheNextFilter
   for (std::size_t k = 0; k < events.size(); ++k) {
     const bool is_copy = k % 2 == 1;
     EXPECT_EQ(number_of(*events[k]), static_cast<int>(k / 2));
-    EXPECT_EQ(events[k]->annotation("copy") != nullptr, is_copy);
+    EXPECT_EQ(events[k]->annotation("copy").has_value(), is_copy);
     // Copies skipped the filter that emitted them but went through the next one.
     EXPECT_EQ(events[k]->annotations().at("path"), nlohmann::json::array({1}));
   }

@@ -86,6 +86,25 @@ TEST(JsonTextTest, TimestampsAreUtcWithMilliseconds) {
   }
 }
 
+// The fast path reads eight bytes at a time: a character to escape must be found at every
+// position of every length, including the tail shorter than eight bytes.
+TEST(JsonTextTest, EscapesAreFoundAtEveryPositionOfEveryLength) {
+  const std::vector<std::string> specials = {"\"", "\\", "\n", std::string(1, '\x01'), "\x1f", "\x7f", "\xc3\xa9", "\x80"};
+  for (const std::string& special : specials) {
+    for (std::size_t length = 0; length <= 40; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        std::string text(length, 'a');
+        text.insert(at, special);
+        std::string out;
+        json_text::append_string(out, text);
+        EXPECT_EQ(out, nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+            << "length " << length << " at " << at;
+        EXPECT_EQ(json_text::plain_prefix(text), special == "\x7f" ? text.size() : at);
+      }
+    }
+  }
+}
+
 TEST(JsonTextTest, TheWireEnvelopeParsesAndKeepsThePayloadText) {
   Event event("price:SPY", R"({"close":"562.82","time":1726670327692})",
               Event::Clock::time_point(std::chrono::milliseconds(1726670327692)));

@@ -24,7 +24,7 @@ TEST(Watchlist, TagsWatchedTickersCaseInsensitively) {
   NoEmitter out;
   flowmind::Event event("flow-alerts", R"({"ticker":"SPY","total_premium":250000})");
   EXPECT_EQ(filter.process(event, out), flowmind::Filter::Verdict::keep);
-  ASSERT_NE(event.annotation("watchlist"), nullptr);
+  ASSERT_TRUE(event.annotation("watchlist").has_value());
   EXPECT_EQ(*event.annotation("watchlist"), "SPY");
   EXPECT_EQ(event.raw(), R"({"ticker":"SPY","total_premium":250000})");
   EXPECT_EQ(filter.status()["matched"], 1);
@@ -35,7 +35,7 @@ TEST(Watchlist, PassesOrDropsOthersAsConfigured) {
   auto passing = make_filter({"SPY"}, false);
   flowmind::Event kept("flow-alerts", R"({"ticker":"IWM"})");
   EXPECT_EQ(passing.process(kept, out), flowmind::Filter::Verdict::keep);
-  EXPECT_EQ(kept.annotation("watchlist"), nullptr);
+  EXPECT_FALSE(kept.annotation("watchlist").has_value());
 
   auto dropping = make_filter({"SPY"}, true);
   flowmind::Event dropped("flow-alerts", R"({"ticker":"IWM"})");

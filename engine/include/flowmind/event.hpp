@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "flowmind/annotations.hpp"
 #include "flowmind/json_text.hpp"
 
 namespace flowmind {
@@ -75,16 +77,28 @@ class Event {
     return lazy_->payload;
   }
 
-  // Annotations added by filters: a JSON object, empty until a filter annotates.
-  [[nodiscard]] const nlohmann::json& annotations() const noexcept { return annotations_; }
-  void annotate(const std::string& key, nlohmann::json value) {
-    annotations_[key] = std::move(value);
+  // Annotations added by filters, kept flat in the order they were first set. annotation() and
+  // annotation_list() read them without allocating; what they return is valid until the next
+  // annotate() on this event (after the filters, events are frozen: for sinks, always).
+  void annotate(std::string_view key, AnnotationValue value) {
+    if (lazy_->annotations_dom) (*lazy_->annotations_dom)[std::string(key)] = value.to_json();
+    annotations_.set(key, value);
     wire_valid_ = false;
   }
-  [[nodiscard]] const nlohmann::json* annotation(const std::string& key) const {
-    if (!annotations_.is_object()) return nullptr;
-    auto it = annotations_.find(key);
-    return it == annotations_.end() ? nullptr : &*it;
+  void annotate(std::string_view key, std::nullptr_t) { annotate(key, AnnotationValue()); }
+  // `event.annotate("premium", {{"bucket", 3}})`: a braced json, as nlohmann builds one.
+  void annotate(std::string_view key, nlohmann::json::initializer_list_t value) { annotate(key, nlohmann::json(value)); }
+  [[nodiscard]] std::optional<AnnotationValue> annotation(std::string_view key) const noexcept {
+    return annotations_.find(key);
+  }
+  [[nodiscard]] const Annotations& annotation_list() const noexcept { return annotations_; }
+  // The annotations as a JSON object (keys sorted, as nlohmann orders them), built on first use
+  // (thread-safe) and kept up to date by later annotate() calls, for code that wants a DOM
+  // (conditions on JSON paths, test expectations). Filters on the hot path use annotation().
+  [[nodiscard]] const nlohmann::json& annotations() const {
+    std::lock_guard lock(lazy_->annotations_mutex);
+    if (!lazy_->annotations_dom) lazy_->annotations_dom = std::make_unique<nlohmann::json>(annotations_.to_json());
+    return *lazy_->annotations_dom;
   }
 
   // Typed data a filter attaches for the filters after it, e.g. canonical UW fields parsed once
@@ -110,7 +124,7 @@ class Event {
 
   // The JSON envelope sent on the wire, built once and reused by every sink and client:
   // {"channel":..., "timestamp":"<ISO-8601 UTC ms>", "data":<raw payload>, "annotations":{...}}
-  // ("annotations" only when a filter added some).
+  // ("annotations" only when a filter added some, in the order they were first set).
   [[nodiscard]] const std::string& wire() const {
     std::lock_guard lock(lazy_->wire_mutex);
     if (!wire_valid_) {
@@ -122,9 +136,9 @@ class Event {
       json_text::append_iso8601_ms(text, received_at_);
       text += R"(","data":)";
       text += raw_.empty() ? std::string_view("null") : std::string_view(raw_);
-      if (annotations_.is_object() && !annotations_.empty()) {
+      if (!annotations_.empty()) {
         text += R"(,"annotations":)";
-        json_text::append_value(text, annotations_);
+        annotations_.append_json(text);
       }
       text += '}';
       lazy_->wire = std::move(text);
@@ -148,13 +162,15 @@ class Event {
     bool payload_valid = true;
     std::mutex wire_mutex;
     std::string wire;
+    std::mutex annotations_mutex;
+    std::unique_ptr<nlohmann::json> annotations_dom;
   };
 
   std::string channel_;
   std::string raw_;
   Clock::time_point received_at_;
   std::uint64_t sequence_ = 0;
-  nlohmann::json annotations_ = nlohmann::json::object();
+  Annotations annotations_;
   std::vector<std::pair<std::string, std::shared_ptr<const void>>> attachments_;
   mutable bool wire_valid_ = false;
   std::unique_ptr<Lazy> lazy_;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -58,14 +59,37 @@ inline bool valid_utf8(std::string_view text) {
 
 // Appends `text` as a JSON string literal, escaped the way nlohmann::json::dump() escapes it.
 // Invalid UTF-8 is replaced (U+FFFD) instead of throwing: the wire text must always be valid.
-inline void append_string(std::string& out, std::string_view text) {
-  // Fast path, most keys and values: printable ASCII with nothing to escape, copied at once.
+// The length of the start of `text` that a JSON string holds as it is (printable ASCII other
+// than '"' and '\\').
+inline std::size_t plain_prefix(std::string_view text) {
   std::size_t plain = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    // Eight bytes at a time while none is a control, '"', '\\' or non-ASCII (SWAR tests that
+    // are exact for "any byte"); the byte loop below finds the first one.
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    while (text.size() - plain >= 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + plain, sizeof word);
+      const std::uint64_t quote = word ^ (ones * '"');
+      const std::uint64_t backslash = word ^ (ones * '\\');
+      const std::uint64_t special = ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
+                                    ((backslash - ones) & ~backslash) | word;
+      if ((special & highs) != 0) break;
+      plain += 8;
+    }
+  }
   while (plain < text.size()) {
     const auto c = static_cast<unsigned char>(text[plain]);
     if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
     ++plain;
   }
+  return plain;
+}
+
+inline void append_string(std::string& out, std::string_view text) {
+  // Fast path, most keys and values: printable ASCII with nothing to escape, copied at once.
+  const std::size_t plain = plain_prefix(text);
   if (plain == text.size()) {
     const auto at = out.size();
     out.resize(at + text.size() + 2);
@@ -105,25 +129,70 @@ inline void append_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// Room a write_integer() or write_double() needs at `at`.
+inline constexpr std::size_t max_number_size = 32;
+
+// Writes `value` at `at` (max_number_size bytes of room); returns the end.
 template <typename Integer>
-void append_integer(std::string& out, Integer value) {
-  std::array<char, 24> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  out.append(buffer.data(), result.ptr);
+char* write_integer(char* at, Integer value) {
+  return std::to_chars(at, at + max_number_size, value).ptr;
 }
 
-// Shortest round-trip text; a whole number keeps a ".0" as nlohmann writes it; NaN and
-// infinities are not JSON and become null, as in nlohmann.
-inline void append_double(std::string& out, double value) {
+// Writes the shortest round-trip text of `value` at `at` (max_number_size bytes of room) and
+// returns the end: a whole number keeps a ".0" as nlohmann writes it; NaN and infinities are
+// not JSON and become null, as in nlohmann. Prices and strikes (at most six decimals, at least
+// 0.001) take a short path that gives the same text as std::to_chars without its general
+// shortest-digits search.
+inline char* write_double(char* at, double value) {
   if (!std::isfinite(value)) {
-    out += "null";
-    return;
+    std::memcpy(at, "null", 4);
+    return at + 4;
   }
-  std::array<char, 32> buffer{};
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  const std::string_view text(buffer.data(), static_cast<std::size_t>(result.ptr - buffer.data()));
-  out += text;
-  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+  const double magnitude = std::fabs(value);
+  if (magnitude >= 0.001 && magnitude < 1e15) {
+    double scale = 1;
+    for (int decimals = 1; decimals <= 6; ++decimals) {
+      scale *= 10;
+      const double scaled = magnitude * scale;
+      // Below 1e15 a double's rounding interval, scaled, is narrower than 1: at most one
+      // integer n can be the value's k-decimal text.
+      if (scaled >= 1e15) break;
+      const auto digits = static_cast<std::int64_t>(scaled + 0.5);
+      // n / 10^k, correctly rounded, is exactly the value: the decimal n * 10^-k parses back to
+      // it, and the first such k has the fewest digits (the shortest text, as to_chars finds).
+      if (static_cast<double>(digits) / scale != magnitude) continue;
+      if (digits % 10 == 0) break;  // a whole number: the general path writes it
+      char* p = at;
+      if (value < 0) *p++ = '-';
+      std::int64_t divisor = 1;
+      for (int i = 0; i < decimals; ++i) divisor *= 10;
+      p = std::to_chars(p, p + 20, digits / divisor).ptr;
+      *p++ = '.';
+      auto fraction = digits % divisor;
+      for (int i = decimals - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + fraction % 10);
+        fraction /= 10;
+      }
+      return p + decimals;
+    }
+  }
+  char* end = std::to_chars(at, at + max_number_size - 2, value).ptr;
+  if (std::find_if(at, end, [](char c) { return c == '.' || c == 'e'; }) == end) {
+    std::memcpy(end, ".0", 2);
+    end += 2;
+  }
+  return end;
+}
+
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  std::array<char, max_number_size> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init): written before read
+  out.append(buffer.data(), write_integer(buffer.data(), value));
+}
+
+inline void append_double(std::string& out, double value) {
+  std::array<char, max_number_size> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init): written before read
+  out.append(buffer.data(), write_double(buffer.data(), value));
 }
 
 // Appends `value` as compact JSON (the same text nlohmann's dump() gives, numbers aside: floats

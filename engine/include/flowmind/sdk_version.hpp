@@ -4,8 +4,8 @@
 #include <boost/version.hpp>
 #include <nlohmann/json.hpp>
 
-#define FLOWMIND_SDK_VERSION_MAJOR 1
-#define FLOWMIND_SDK_VERSION_MINOR 2
+#define FLOWMIND_SDK_VERSION_MAJOR 2
+#define FLOWMIND_SDK_VERSION_MINOR 0
 
 #define FLOWMIND_STRINGIFY_IMPL(x) #x
 #define FLOWMIND_STRINGIFY(x) FLOWMIND_STRINGIFY_IMPL(x)

@@ -180,13 +180,6 @@ const Factory* PluginRegistry::find(std::string_view name) const {
   return nullptr;
 }
 
-int PluginRegistry::sdk_minor(std::string_view name) const {
-  for (const auto& plugin : plugins_) {
-    if (plugin.factory->name() == name) return plugin.sdk_minor;
-  }
-  return FLOWMIND_SDK_VERSION_MINOR;
-}
-
 std::vector<std::string> PluginRegistry::names() const {
   std::vector<std::string> result;
   result.reserve(plugins_.size());

@@ -39,7 +39,6 @@ class PluginRegistry : public PluginCatalog {
 
   [[nodiscard]] const Factory* find(std::string_view name) const override;
   [[nodiscard]] std::vector<std::string> names() const override;
-  [[nodiscard]] int sdk_minor(std::string_view name) const override;
   [[nodiscard]] const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
   [[nodiscard]] const std::vector<PluginLoadError>& errors() const { return errors_; }
 

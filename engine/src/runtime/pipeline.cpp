@@ -208,10 +208,8 @@ void Pipeline::create_and_start(const PluginCatalog& catalog) {
   }
   for (std::size_t i = 0; i < sinks.size(); ++i) {
     SinkRunner::Hooks hooks{[this] { kick(); }, [this] { on_sink_finished(); }};
-    const bool knows_cancel = catalog.sdk_minor(spec_.sinks[i].type) >= 1;
     sinks_.push_back(std::make_unique<SinkRunner>(std::move(sinks[i]), spec_.sinks[i].buffer, sink_stage(i).metrics,
-                                                  contexts_[filters.size() + i]->log(), io_, work_, std::move(hooks),
-                                                  knows_cancel));
+                                                  contexts_[filters.size() + i]->log(), io_, work_, std::move(hooks)));
   }
   sinks_running_ = sinks_.size();
   for (auto& sink : sinks_) sink->launch();

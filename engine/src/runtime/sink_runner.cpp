@@ -17,13 +17,12 @@ constexpr int strand_batch = 64;
 }  // namespace
 
 SinkRunner::SinkRunner(std::unique_ptr<Sink> sink, BufferSpec buffer, StageMetrics& metrics, Logger& log,
-                       boost::asio::io_context& io, PendingWork& work, Hooks hooks, bool can_cancel)
+                       boost::asio::io_context& io, PendingWork& work, Hooks hooks)
     : sink_(std::move(sink)),
       metrics_(metrics),
       log_(log),
       hooks_(std::move(hooks)),
       blocking_(sink_->blocking()),
-      can_cancel_(can_cancel),
       capacity_(std::max<std::size_t>(1, buffer.max_events)),
       policy_(buffer.when_full),
       strand_(boost::asio::make_strand(io)),
@@ -98,7 +97,7 @@ void SinkRunner::abandon() {
   }
   if (blocking_) ready_.notify_one();
   if (post_drain) boost::asio::post(strand_, work_.track([this] { drain_on_strand(); }));
-  if (can_cancel_ && !finished()) {
+  if (!finished()) {
     try {
       sink_->cancel();
     } catch (...) {

@@ -34,10 +34,9 @@ class SinkRunner {
   };
   enum class Offer { accepted, full };
 
-  // `can_cancel`: the sink's plugin was built for SDK 1.1 or later and has Sink::cancel().
   // `work` counts the handlers it posts (the pipeline's, which waits for them before it is freed).
   SinkRunner(std::unique_ptr<Sink> sink, BufferSpec buffer, StageMetrics& metrics, Logger& log,
-             boost::asio::io_context& io, PendingWork& work, Hooks hooks, bool can_cancel);
+             boost::asio::io_context& io, PendingWork& work, Hooks hooks);
   ~SinkRunner();
   SinkRunner(const SinkRunner&) = delete;
   SinkRunner& operator=(const SinkRunner&) = delete;
@@ -78,7 +77,6 @@ class SinkRunner {
   Logger& log_;
   Hooks hooks_;
   const bool blocking_;
-  const bool can_cancel_;
   const std::size_t capacity_;
   const WhenFull policy_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;

@@ -125,7 +125,12 @@ void CsvFormat::append_row(const Event& event, std::string& out) const {
         break;
       case Part::annotations:
         if (column.path.empty()) {
-          if (!event.annotations().empty()) append_csv_value(event.annotations().dump(), out);
+          if (!event.annotation_list().empty()) {
+            // The same text, in the same key order, as the "annotations" of the wire envelope.
+            std::string text;
+            event.annotation_list().append_json(text);
+            append_csv_value(text, out);
+          }
         } else {
           append_csv_value(value_text(descend(event.annotations(), column.path)), out);
         }

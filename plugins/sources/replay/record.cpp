@@ -152,7 +152,7 @@ ParsedLine parse_line(std::string_view line, const std::vector<std::string>& tim
     }
     if (annotations && *annotations != "null") {
       if (annotations->front() != '{') return bad("\"annotations\" is not an object");
-      record.annotations = nlohmann::json::parse(*annotations, nullptr, false);
+      record.annotations = nlohmann::ordered_json::parse(*annotations, nullptr, false);
       if (record.annotations.is_discarded()) return bad("\"annotations\" is not valid JSON");
     }
     return parsed;

@@ -15,7 +15,7 @@ struct Record {
   using Clock = std::chrono::system_clock;
   std::string channel;
   std::string payload;                    // the raw payload text, byte for byte as recorded
-  nlohmann::json annotations;             // null when the line had none
+  nlohmann::ordered_json annotations;     // null when the line had none; in the recorded order
   std::optional<Clock::time_point> time;  // when it was received (envelope) or happened (payload field)
 };
 

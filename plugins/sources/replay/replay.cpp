@@ -83,7 +83,7 @@ std::optional<std::uint64_t> ReplaySource::play(SourceContext& ctx) {
     const auto received = options_.original_timestamps && record->time ? *record->time : Event::Clock::now();
     Event event(std::move(record->channel), std::move(record->payload), received);
     if (record->annotations.is_object()) {
-      for (auto& [key, value] : record->annotations.items()) event.annotate(key, std::move(value));
+      for (const auto& [key, value] : record->annotations.items()) event.annotate(key, nlohmann::json(value));
     }
     {
       std::lock_guard lock(status_mutex_);

@@ -109,12 +109,13 @@ std::optional<Event> event_from_envelope(std::string_view text, std::string& err
   }
   Event event(std::move(*channel), *data == "null" ? std::string() : std::string(*data), *timestamp);
   if (annotations) {
-    auto parsed = nlohmann::json::parse(*annotations, nullptr, false);
+    // ordered_json: the annotations keep the order they had on the sender's wire.
+    const auto parsed = nlohmann::ordered_json::parse(*annotations, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
       error = "\"annotations\" is not valid JSON";
       return std::nullopt;
     }
-    for (auto& [name, annotation] : parsed.items()) event.annotate(name, std::move(annotation));
+    for (const auto& [name, annotation] : parsed.items()) event.annotate(name, nlohmann::json(annotation));
   }
   return event;
 }

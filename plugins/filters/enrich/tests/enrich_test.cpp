@@ -112,8 +112,8 @@ TEST(Enrich, TableIsReloadedWhenItChangesAndKeptWhenTheNewOneIsBroken) {
   auto party_of = [&](const std::string& name, EnrichFilter::Clock::time_point now) {
     Event event("x", R"({"name":")" + name + R"("})");
     h.run(event, now);
-    const auto* party = event.annotation("party");
-    return party != nullptr ? party->get<std::string>() : std::string("-");
+    const auto party = event.annotation("party");
+    return party ? std::string(party->text_or("(not text)")) : std::string("-");
   };
   EXPECT_EQ(party_of("A", start), "D");
   auto rewrite = [&](const std::string& text, int seconds) {

@@ -21,8 +21,8 @@ struct Harness {
   std::pair<Filter::Verdict, std::string> run(const std::string& channel, const std::string& payload) {
     Event event(channel, payload);
     const auto verdict = filter.process(event, out);
-    const auto* a = event.annotation("sentiment");
-    return {verdict, a != nullptr ? a->get<std::string>() : ""};
+    const auto a = event.annotation("sentiment");
+    return {verdict, a ? std::string(a->text_or("(not text)")) : ""};
   }
   uw::testing::TestStageContext ctx;
   uw::testing::CollectingEmitter out;
