@@ -118,6 +118,32 @@ TEST(AnnotationsTest, ReplacingChangesKindAndLengthAndTheWireFollows) {
   EXPECT_EQ(wire_annotations(event)["a"], std::string(4999 % 300, 'x'));
 }
 
+// Random sets and replacements of a few keys, each checked against a model: the wire text is
+// exactly the model's members, in first-set order.
+TEST(AnnotationsTest, RandomReplacementsKeepTheWireTextExact) {
+  std::mt19937 random(7);
+  const std::vector<std::string> keys = {"a", "side", "premium", "k\"q", "executed_at", "x", "tags", "n"};
+  Event event("c", "{}");
+  nlohmann::ordered_json model = nlohmann::ordered_json::object();
+  for (int step = 0; step < 3000; ++step) {
+    const std::string& key = keys[random() % keys.size()];
+    nlohmann::json value;
+    switch (random() % 6) {
+      case 0: value = static_cast<int>(random() % 100000) - 50000; break;
+      case 1: value = static_cast<double>(random() % 100000) / 100.0 + 0.01; break;
+      case 2: value = std::string(random() % 40, static_cast<char>('a' + random() % 26)); break;
+      case 3: value = random() % 2 == 0; break;
+      case 4: value = nlohmann::json::array({static_cast<int>(random() % 10), "t"}); break;
+      default: value = nullptr; break;
+    }
+    event.annotate(key, value);
+    model[key] = value;
+    const std::string& wire = event.wire();
+    const std::string expected = R"("annotations":)" + model.dump() + "}";
+    ASSERT_EQ(wire.substr(wire.size() - expected.size()), expected) << "step " << step;
+  }
+}
+
 TEST(AnnotationsTest, AValueReadFromTheSameEventCanBeSetAgain) {
   Event event("c", "{}");
   event.annotate("first", std::string(40, 'a'));

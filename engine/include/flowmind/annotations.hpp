@@ -155,7 +155,7 @@ class ByteBuffer {
  public:
   // At least `size` writable bytes at the end; commit() what was written.
   char* room(std::size_t size) {
-    if (size_ + size > bytes_.size()) bytes_.resize(std::max(2 * bytes_.size(), size_ + size + 256));
+    if (size_ + size > bytes_.size()) [[unlikely]] grow(size);
     return bytes_.data() + size_;
   }
   void commit(const char* end) noexcept { size_ = static_cast<std::size_t>(end - bytes_.data()); }
@@ -172,6 +172,16 @@ class ByteBuffer {
                         std::less<>()(bytes.data(), base + size_);
     return inside ? static_cast<std::size_t>(bytes.data() - base) : std::string_view::npos;
   }
+  // Replaces `old_size` bytes at `at` by `replacement` (which must not lie in this buffer),
+  // moving what follows.
+  void splice(std::size_t at, std::size_t old_size, std::string_view replacement) {
+    const std::size_t tail = size_ - at - old_size;
+    if (replacement.size() > old_size) room(replacement.size() - old_size);
+    char* base = bytes_.data();
+    if (replacement.size() != old_size) std::memmove(base + at + replacement.size(), base + at + old_size, tail);
+    if (!replacement.empty()) std::memcpy(base + at, replacement.data(), replacement.size());
+    size_ = at + replacement.size() + tail;
+  }
   void clear() noexcept { size_ = 0; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] char* data() noexcept { return bytes_.data(); }
@@ -181,6 +191,8 @@ class ByteBuffer {
   }
 
  private:
+  void grow(std::size_t size) { bytes_.resize(std::max(2 * bytes_.size(), size_ + size + 256)); }
+
   std::string bytes_;
   std::size_t size_ = 0;
 };
@@ -212,7 +224,8 @@ class Annotations {
     }
     if (Slot* slot = find_slot(key)) {
       store(*slot, value);
-      rewrite_members();
+      replace_value(*slot);
+      if (text_.size() > 1024) compact_text();
       return;
     }
     if (slots_.empty()) slots_.reserve(16);
@@ -287,6 +300,8 @@ class Annotations {
     std::uint32_t text_at = 0;
     std::uint32_t text_size = 0;
     std::uint32_t structured_index = 0;
+    std::uint32_t value_at = 0;  // the value's JSON text in members_
+    std::uint32_t value_size = 0;
     AnnotationValue::Kind kind = AnnotationValue::Kind::null;
     bool boolean = false;
     std::int64_t integer = 0;
@@ -345,69 +360,73 @@ class Annotations {
     return {};
   }
 
-  void put_string(std::string_view text) {
+  static void write_string(std::string_view text, detail::ByteBuffer& out) {
     if (json_text::plain_prefix(text) != text.size()) {
       std::string escaped;
       json_text::append_string(escaped, text);
-      members_.append(escaped);
+      out.append(escaped);
       return;
     }
-    char* at = members_.room(text.size() + 2);
+    char* at = out.room(text.size() + 2);
     *at++ = '"';
     if (!text.empty()) std::memcpy(at, text.data(), text.size());
     at += text.size();
     *at++ = '"';
-    members_.commit(at);
+    out.commit(at);
   }
-  void append_member(const Slot& slot) {
-    const std::string_view key = text_.view(slot.key_at, slot.key_size);
-    if (json_text::plain_prefix(key) != key.size()) {  // a key to escape: the general writer
-      std::string member(members_.size() != 0 ? "," : "");
-      json_text::append_string(member, key);
-      member += ':';
-      value_of(slot).append_json(member);
-      members_.append(member);
-      return;
-    }
-    // ,"key": and a scalar value written in one piece.
-    char* at = members_.room(key.size() + 4 + json_text::max_number_size);
-    if (members_.size() != 0) *at++ = ',';
-    *at++ = '"';
-    std::memcpy(at, key.data(), key.size());
-    at += key.size();
-    *at++ = '"';
-    *at++ = ':';
-    const auto put = [&at](std::string_view word) {
-      std::memcpy(at, word.data(), word.size());
-      at += word.size();
-    };
+  void write_value(const Slot& slot, detail::ByteBuffer& out) const {
     switch (slot.kind) {
-      case AnnotationValue::Kind::null: put("null"); break;
-      case AnnotationValue::Kind::boolean: put(slot.boolean ? "true" : "false"); break;
-      case AnnotationValue::Kind::integer: at = json_text::write_integer(at, slot.integer); break;
-      case AnnotationValue::Kind::number: at = json_text::write_double(at, slot.number); break;
-      case AnnotationValue::Kind::text:
-        members_.commit(at);
-        put_string(text_.view(slot.text_at, slot.text_size));
+      case AnnotationValue::Kind::null: out.append("null"); return;
+      case AnnotationValue::Kind::boolean: out.append(slot.boolean ? "true" : "false"); return;
+      case AnnotationValue::Kind::integer:
+        out.commit(json_text::write_integer(out.room(json_text::max_number_size), slot.integer));
         return;
+      case AnnotationValue::Kind::number:
+        out.commit(json_text::write_double(out.room(json_text::max_number_size), slot.number));
+        return;
+      case AnnotationValue::Kind::text: write_string(text_.view(slot.text_at, slot.text_size), out); return;
       case AnnotationValue::Kind::json: {
-        members_.commit(at);
         std::string text;
         json_text::append_value(text, structured_[slot.structured_index]);
-        members_.append(text);
+        out.append(text);
         return;
       }
     }
-    members_.commit(at);
   }
-
-  // After a value changed: the members' text again, and the text buffer compacted when
-  // replaced values left more dead bytes than live ones.
-  void rewrite_members() {
-    members_.clear();
-    for (const auto& slot : slots_) append_member(slot);
-    if (text_.size() > 1024) compact_text();
+  // ,"key":value at the end of members_.
+  void append_member(Slot& slot) {
+    const std::string_view key = text_.view(slot.key_at, slot.key_size);
+    if (json_text::plain_prefix(key) == key.size()) {  // the usual key: ,"key": in one piece
+      char* at = members_.room(key.size() + 4);
+      if (members_.size() != 0) *at++ = ',';
+      *at++ = '"';
+      std::memcpy(at, key.data(), key.size());
+      at += key.size();
+      *at++ = '"';
+      *at++ = ':';
+      members_.commit(at);
+    } else {
+      if (members_.size() != 0) members_.append(",");
+      write_string(key, members_);
+      members_.append(":");
+    }
+    slot.value_at = static_cast<std::uint32_t>(members_.size());
+    write_value(slot, members_);
+    slot.value_size = static_cast<std::uint32_t>(members_.size() - slot.value_at);
   }
+  // After a value changed: its text replaces the old one in members_; the members after it move.
+  void replace_value(Slot& slot) {
+    scratch_.clear();
+    write_value(slot, scratch_);
+    members_.splice(slot.value_at, slot.value_size, scratch_.view());
+    const auto new_size = static_cast<std::uint32_t>(scratch_.size());
+    const std::uint32_t old_end = slot.value_at + slot.value_size;
+    slot.value_size = new_size;
+    for (auto& later : slots_) {
+      if (later.value_at >= old_end) later.value_at = later.value_at - (old_end - slot.value_at) + new_size;
+    }
+  }
+  // Replaced texts leave dead bytes in text_: compacted when they outgrow the live ones.
   void compact_text() {
     std::size_t live = 0;
     for (const auto& slot : slots_) live += slot.key_size + (slot.kind == AnnotationValue::Kind::text ? slot.text_size : 0);
@@ -429,6 +448,7 @@ class Annotations {
   std::vector<Slot> slots_;
   detail::ByteBuffer text_;                 // keys and text values
   detail::ByteBuffer members_;              // "key":value,... as the wire writes it
+  detail::ByteBuffer scratch_;              // a replaced value's new text
   std::vector<nlohmann::json> structured_;  // arrays and objects (a replaced one is overwritten)
 };
 
