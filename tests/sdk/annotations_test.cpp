@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -57,8 +58,9 @@ TEST(AnnotationsTest, EveryKindReadsBackAsSetAndReachesTheWire) {
   EXPECT_TRUE(event.annotation("flag")->boolean_or(false));
   EXPECT_EQ(event.annotation("count")->integer_or(0), 42);
   EXPECT_EQ(event.annotation("negative")->integer_or(0), -7);
-  EXPECT_EQ(event.annotation("huge")->kind(), AnnotationValue::Kind::number);
-  EXPECT_DOUBLE_EQ(event.annotation("huge")->number_or(0), 18446744073709551615.0);
+  EXPECT_EQ(event.annotation("huge")->kind(), AnnotationValue::Kind::unsigned_integer);
+  EXPECT_EQ(event.annotation("huge")->unsigned_or(0), std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(event.annotation("huge")->integer_or(-1), -1);  // does not fit int64
   EXPECT_DOUBLE_EQ(event.annotation("price")->number_or(0), 4.05);
   EXPECT_EQ(event.annotation("literal")->text_or(""), "buy");
   EXPECT_EQ(event.annotation("owned")->text_or(""), owned);
@@ -74,10 +76,56 @@ TEST(AnnotationsTest, EveryKindReadsBackAsSetAndReachesTheWire) {
 
   const auto wire = wire_annotations(event);
   EXPECT_EQ(wire, event.annotations());
-  EXPECT_EQ(wire["huge"], 18446744073709551615.0);
+  EXPECT_EQ(wire["huge"], std::numeric_limits<std::uint64_t>::max());  // exact, as nlohmann keeps it
+  EXPECT_NE(event.wire().find(R"("huge":18446744073709551615,)"), std::string::npos) << event.wire();
   EXPECT_EQ(wire["price"], 4.05);
   EXPECT_EQ(wire["object"]["bucket"], 3);
   EXPECT_EQ(event.annotation_list().size(), 12U);
+}
+
+// A literal 0 converts to nullptr_t as well as to int: it must still be the number 0.
+TEST(AnnotationsTest, ZeroIsANumberAndNullptrIsNull) {
+  Event event("c", "{}");
+  event.annotate("zero", 0);
+  event.annotate("zero_unsigned", 0U);
+  event.annotate("zero_long", 0L);
+  event.annotate("null", nullptr);
+  EXPECT_EQ(event.annotation("zero")->kind(), AnnotationValue::Kind::integer);
+  EXPECT_EQ(event.annotation("zero_unsigned")->kind(), AnnotationValue::Kind::integer);
+  EXPECT_EQ(event.annotation("zero_long")->kind(), AnnotationValue::Kind::integer);
+  EXPECT_TRUE(event.annotation("null")->is_null());
+  EXPECT_EQ(wire_annotations(event),
+            nlohmann::json({{"zero", 0}, {"zero_unsigned", 0}, {"zero_long", 0}, {"null", nullptr}}));
+}
+
+// Character types are not numbers to a reader: 'x' must not become 120 silently.
+static_assert(!std::is_convertible_v<char, AnnotationValue>);
+static_assert(!std::is_convertible_v<char16_t, AnnotationValue>);
+static_assert(std::is_convertible_v<std::uint8_t, AnnotationValue>);
+
+TEST(AnnotationsTest, WholeNumbersCompareExactlyWhateverTheirSize) {
+  constexpr auto top = std::numeric_limits<std::uint64_t>::max();
+  EXPECT_EQ(AnnotationValue(top), AnnotationValue(top));
+  EXPECT_NE(AnnotationValue(top), AnnotationValue(top - 1));  // equal as doubles, not as integers
+  EXPECT_NE(AnnotationValue(top), AnnotationValue(std::int64_t{-1}));
+  EXPECT_EQ(AnnotationValue(std::uint64_t{5}), AnnotationValue(5));
+  EXPECT_EQ(AnnotationValue(-5), AnnotationValue(-5.0));
+  EXPECT_EQ(AnnotationValue(nlohmann::json(top)).kind(), AnnotationValue::Kind::unsigned_integer);
+}
+
+// Setting a value read from the DOM of the same event: the DOM entry is replaced after the
+// value was copied (ASan would see a read of the freed string otherwise).
+TEST(AnnotationsTest, AValueReadFromTheDomCanBeSetAgain) {
+  Event event("c", "{}");
+  event.annotate("side", std::string(64, 's'));
+  event.annotate("tags", nlohmann::json::array({std::string(64, 't')}));
+  const nlohmann::json& dom = event.annotations();
+  event.annotate("side", dom.at("side"));
+  event.annotate("tags", dom.at("tags").at(0));
+  EXPECT_EQ(event.annotation("side")->text_or(""), std::string(64, 's'));
+  EXPECT_EQ(event.annotation("tags")->text_or(""), std::string(64, 't'));
+  EXPECT_EQ(dom.at("tags"), std::string(64, 't'));
+  EXPECT_EQ(wire_annotations(event), dom);
 }
 
 TEST(AnnotationsTest, TheWireListsKeysInTheOrderTheyWereFirstSet) {
@@ -198,7 +246,10 @@ TEST(AnnotationsTest, CloneCopiesTheAnnotationsIndependently) {
 // A lookup is an optional, not a pointer: comparing it with nullptr must not compile (it would
 // compare the value with null instead of asking whether the key is there).
 template <typename Found>
-concept ComparesWithNull = requires(Found found) { found != nullptr; } || requires(Found found) { found == nullptr; };
+concept ComparesWithNull = requires(Found found) {
+  found != nullptr;
+}
+|| requires(Found found) { found == nullptr; };
 static_assert(!ComparesWithNull<std::optional<AnnotationValue>>);
 static_assert(ComparesWithNull<const AnnotationValue*>);  // the check itself works
 
@@ -216,6 +267,8 @@ TEST(AnnotationsTest, ValuesCompareAsJsonValues) {
   Event event("c", "{}");
   event.annotate("side", "buy");
   EXPECT_EQ(*event.annotation("side"), "buy");
+  EXPECT_TRUE(event.annotation("side") == "buy");
+  EXPECT_FALSE(event.annotation("absent") == "buy");  // the optional compares false when absent
 }
 
 // The reference: std::to_chars' shortest text, with ".0" on whole numbers as nlohmann writes.
@@ -237,8 +290,9 @@ TEST(AnnotationsTest, DecimalsAreWrittenExactlyAsToCharsWritesThem) {
   int mismatches = 0;
   for (int i = 0; i < 1'000'000 && mismatches < 5; ++i) {
     // Prices and strikes (few decimals) and arbitrary magnitudes, both signs.
-    const double value = i % 2 == 0 ? static_cast<double>(digits(random) % 10'000'000) / std::pow(10.0, decimals(random))
-                                    : static_cast<double>(digits(random)) * std::pow(10.0, exponent(random));
+    const double value = i % 2 == 0
+                             ? static_cast<double>(digits(random) % 10'000'000) / std::pow(10.0, decimals(random))
+                             : static_cast<double>(digits(random)) * std::pow(10.0, exponent(random));
     for (const double v : {value, -value}) {
       out.clear();
       json_text::append_double(out, v);

@@ -89,7 +89,8 @@ TEST(JsonTextTest, TimestampsAreUtcWithMilliseconds) {
 // The fast path reads eight bytes at a time: a character to escape must be found at every
 // position of every length, including the tail shorter than eight bytes.
 TEST(JsonTextTest, EscapesAreFoundAtEveryPositionOfEveryLength) {
-  const std::vector<std::string> specials = {"\"", "\\", "\n", std::string(1, '\x01'), "\x1f", "\x7f", "\xc3\xa9", "\x80"};
+  const std::vector<std::string> specials = {"\"",   "\\",   "\n",       std::string(1, '\x01'),
+                                             "\x1f", "\x7f", "\xc3\xa9", "\x80"};
   for (const std::string& special : specials) {
     for (std::size_t length = 0; length <= 40; ++length) {
       for (std::size_t at = 0; at <= length; ++at) {

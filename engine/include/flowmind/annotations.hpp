@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,13 +21,21 @@
 
 namespace flowmind {
 
+// Integers an annotation takes as numbers: not bool, not the character types (a `char` is text
+// to a reader, and `'x'` silently stored as 120 would be a surprise).
+template <typename T>
+concept AnnotationInteger =
+    std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, wchar_t> &&
+    !std::same_as<T, char8_t> && !std::same_as<T, char16_t> && !std::same_as<T, char32_t>;
+
 // One annotation value as a view: null, bool, integer, number, text, or an array/object held by
 // an nlohmann::json. It does not own its text or json: pass it straight to Event::annotate()
 // (which copies) and read one from Event::annotation() before the next annotate() on that event.
 // A chain adds a dozen annotations to every event; this keeps each one free of allocations.
 class AnnotationValue {
  public:
-  enum class Kind : std::uint8_t { null, boolean, integer, number, text, json };
+  // unsigned_integer: a whole number above the int64 range (kept exact, as nlohmann keeps it).
+  enum class Kind : std::uint8_t { null, boolean, integer, unsigned_integer, number, text, json };
 
   constexpr AnnotationValue() noexcept = default;  // null
   // Deleted so that `event.annotation("k") != nullptr` (a habit from pointer lookups) does not
@@ -35,25 +44,24 @@ class AnnotationValue {
   // Implicit on purpose: `event.annotate("side", "buy")`, `annotate("late", true)`, ... read
   // like assigning a json value.
   template <typename T>
-    requires std::same_as<T, bool>
+  requires std::same_as<T, bool>
   constexpr AnnotationValue(T value) noexcept : kind_(Kind::boolean), boolean_(value) {}  // NOLINT
-  template <std::integral T>
-    requires(!std::same_as<T, bool> && !std::same_as<T, char>)
-  constexpr AnnotationValue(T value) noexcept : kind_(Kind::integer), integer_(static_cast<std::int64_t>(value)) {  // NOLINT
+  template <AnnotationInteger T>
+  constexpr AnnotationValue(T value) noexcept  // NOLINT
+      : kind_(Kind::integer), integer_(static_cast<std::int64_t>(value)) {
     if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(std::int64_t)) {
-      // Beyond int64: kept as the nearest double rather than wrapped to a negative number.
       if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        kind_ = Kind::number;
-        number_ = static_cast<double>(value);
+        kind_ = Kind::unsigned_integer;
+        unsigned_ = value;
       }
     }
   }
   template <std::floating_point T>
   constexpr AnnotationValue(T value) noexcept : kind_(Kind::number), number_(static_cast<double>(value)) {}  // NOLINT
-  constexpr AnnotationValue(std::string_view text) noexcept : kind_(Kind::text), text_(text) {}          // NOLINT
+  constexpr AnnotationValue(std::string_view text) noexcept : kind_(Kind::text), text_(text) {}              // NOLINT
   constexpr AnnotationValue(const char* text) noexcept  // NOLINT: a null pointer is a null value
       : kind_(text != nullptr ? Kind::text : Kind::null), text_(text != nullptr ? text : "") {}
-  AnnotationValue(const std::string& text) noexcept : kind_(Kind::text), text_(text) {}                  // NOLINT
+  AnnotationValue(const std::string& text) noexcept : kind_(Kind::text), text_(text) {}  // NOLINT
   // Scalars and strings of a json read as the constructors above; arrays and objects by pointer.
   AnnotationValue(const nlohmann::json& value) noexcept {  // NOLINT
     using Type = nlohmann::json::value_t;
@@ -77,17 +85,26 @@ class AnnotationValue {
   [[nodiscard]] constexpr Kind kind() const noexcept { return kind_; }
   [[nodiscard]] constexpr bool is_null() const noexcept { return kind_ == Kind::null; }
   [[nodiscard]] constexpr bool is_boolean() const noexcept { return kind_ == Kind::boolean; }
-  [[nodiscard]] constexpr bool is_number() const noexcept { return kind_ == Kind::integer || kind_ == Kind::number; }
+  [[nodiscard]] constexpr bool is_number() const noexcept {
+    return kind_ == Kind::integer || kind_ == Kind::unsigned_integer || kind_ == Kind::number;
+  }
   [[nodiscard]] constexpr bool is_text() const noexcept { return kind_ == Kind::text; }
   // The value as the type asked for; a value of another kind gives the fallback.
   [[nodiscard]] constexpr bool boolean_or(bool fallback) const noexcept {
     return kind_ == Kind::boolean ? boolean_ : fallback;
   }
+  // An integer that fits int64 (an unsigned_integer does not: the fallback).
   [[nodiscard]] constexpr std::int64_t integer_or(std::int64_t fallback) const noexcept {
     return kind_ == Kind::integer ? integer_ : fallback;
   }
+  // A whole number that is not negative, whatever its size.
+  [[nodiscard]] constexpr std::uint64_t unsigned_or(std::uint64_t fallback) const noexcept {
+    if (kind_ == Kind::unsigned_integer) return unsigned_;
+    return kind_ == Kind::integer && integer_ >= 0 ? static_cast<std::uint64_t>(integer_) : fallback;
+  }
   [[nodiscard]] constexpr double number_or(double fallback) const noexcept {
     if (kind_ == Kind::integer) return static_cast<double>(integer_);
+    if (kind_ == Kind::unsigned_integer) return static_cast<double>(unsigned_);
     return kind_ == Kind::number ? number_ : fallback;
   }
   [[nodiscard]] constexpr std::string_view text_or(std::string_view fallback) const noexcept {
@@ -101,6 +118,7 @@ class AnnotationValue {
       case Kind::null: return nullptr;
       case Kind::boolean: return boolean_;
       case Kind::integer: return integer_;
+      case Kind::unsigned_integer: return unsigned_;
       case Kind::number: return number_;
       case Kind::text: return std::string(text_);
       case Kind::json: return *json_;
@@ -114,6 +132,7 @@ class AnnotationValue {
       case Kind::null: out += "null"; return;
       case Kind::boolean: out += boolean_ ? "true" : "false"; return;
       case Kind::integer: json_text::append_integer(out, integer_); return;
+      case Kind::unsigned_integer: json_text::append_integer(out, unsigned_); return;
       case Kind::number: json_text::append_double(out, number_); return;
       case Kind::text: json_text::append_string(out, text_); return;
       case Kind::json: json_text::append_value(out, *json_); return;
@@ -121,10 +140,18 @@ class AnnotationValue {
   }
 
   // Equal as JSON values (7 equals 7.0, as nlohmann compares numbers); the other side may be
-  // anything a value converts from: `*event.annotation("side") == "buy"`.
+  // anything a value converts from. On a lookup, compare the optional itself, which is false when
+  // the key is absent: `event.annotation("side") == "buy"`.
   friend bool operator==(const AnnotationValue& a, const AnnotationValue& b) {
     if (a.is_number() && b.is_number()) {
-      if (a.kind_ == Kind::integer && b.kind_ == Kind::integer) return a.integer_ == b.integer_;
+      const bool a_whole = a.kind_ != Kind::number;
+      const bool b_whole = b.kind_ != Kind::number;
+      if (a_whole && b_whole) {  // exact, whatever the sizes
+        const bool a_negative = a.kind_ == Kind::integer && a.integer_ < 0;
+        const bool b_negative = b.kind_ == Kind::integer && b.integer_ < 0;
+        if (a_negative || b_negative) return a_negative && b_negative && a.integer_ == b.integer_;
+        return a.unsigned_or(0) == b.unsigned_or(0);
+      }
       return a.number_or(0) == b.number_or(0);
     }
     if (a.kind_ != b.kind_) return false;
@@ -142,6 +169,7 @@ class AnnotationValue {
   Kind kind_ = Kind::null;
   bool boolean_ = false;
   std::int64_t integer_ = 0;
+  std::uint64_t unsigned_ = 0;
   double number_ = 0;
   std::string_view text_;
   const nlohmann::json* json_ = nullptr;
@@ -155,7 +183,8 @@ class ByteBuffer {
  public:
   // At least `size` writable bytes at the end; commit() what was written.
   char* room(std::size_t size) {
-    if (size_ + size > bytes_.size()) [[unlikely]] grow(size);
+    if (size_ + size > bytes_.size()) [[unlikely]]
+      grow(size);
     return bytes_.data() + size_;
   }
   void commit(const char* end) noexcept { size_ = static_cast<std::size_t>(end - bytes_.data()); }
@@ -168,8 +197,8 @@ class ByteBuffer {
   // Where `bytes` starts in this buffer, or npos when it lies elsewhere.
   [[nodiscard]] std::size_t offset_of(std::string_view bytes) const noexcept {
     const char* base = bytes_.data();
-    const bool inside = !bytes.empty() && std::less_equal<>()(base, bytes.data()) &&
-                        std::less<>()(bytes.data(), base + size_);
+    const bool inside =
+        !bytes.empty() && std::less_equal<>()(base, bytes.data()) && std::less<>()(bytes.data(), base + size_);
     return inside ? static_cast<std::size_t>(bytes.data() - base) : std::string_view::npos;
   }
   // Replaces `old_size` bytes at `at` by `replacement` (which must not lie in this buffer),
@@ -191,7 +220,13 @@ class ByteBuffer {
   }
 
  private:
-  void grow(std::size_t size) { bytes_.resize(std::max(2 * bytes_.size(), size_ + size + 256)); }
+  // Offsets into the buffer are 32-bit (a slot stays small): more than 4 GiB of annotation text
+  // on one event is refused rather than wrapped.
+  void grow(std::size_t size) {
+    constexpr std::size_t limit = std::numeric_limits<std::uint32_t>::max();
+    if (size > limit - size_) throw std::length_error("an event's annotations exceed 4 GiB");
+    bytes_.resize(std::min(limit, std::max(2 * bytes_.size(), size_ + size + 256)));
+  }
 
   std::string bytes_;
   std::size_t size_ = 0;
@@ -324,6 +359,9 @@ class Annotations {
       case AnnotationValue::Kind::null: break;
       case AnnotationValue::Kind::boolean: slot.boolean = value.boolean_or(false); break;
       case AnnotationValue::Kind::integer: slot.integer = value.integer_or(0); break;
+      case AnnotationValue::Kind::unsigned_integer:  // the same 64 bits; the kind says how to read them
+        slot.integer = static_cast<std::int64_t>(value.unsigned_or(0));
+        break;
       case AnnotationValue::Kind::number: slot.number = value.number_or(0); break;
       case AnnotationValue::Kind::text: {
         const std::string_view text = value.text_or({});
@@ -353,6 +391,7 @@ class Annotations {
       case AnnotationValue::Kind::null: return {};
       case AnnotationValue::Kind::boolean: return slot.boolean;
       case AnnotationValue::Kind::integer: return slot.integer;
+      case AnnotationValue::Kind::unsigned_integer: return static_cast<std::uint64_t>(slot.integer);
       case AnnotationValue::Kind::number: return slot.number;
       case AnnotationValue::Kind::text: return text_.view(slot.text_at, slot.text_size);
       case AnnotationValue::Kind::json: return structured_[slot.structured_index];
@@ -380,6 +419,10 @@ class Annotations {
       case AnnotationValue::Kind::boolean: out.append(slot.boolean ? "true" : "false"); return;
       case AnnotationValue::Kind::integer:
         out.commit(json_text::write_integer(out.room(json_text::max_number_size), slot.integer));
+        return;
+      case AnnotationValue::Kind::unsigned_integer:
+        out.commit(
+            json_text::write_integer(out.room(json_text::max_number_size), static_cast<std::uint64_t>(slot.integer)));
         return;
       case AnnotationValue::Kind::number:
         out.commit(json_text::write_double(out.room(json_text::max_number_size), slot.number));
@@ -429,7 +472,8 @@ class Annotations {
   // Replaced texts leave dead bytes in text_: compacted when they outgrow the live ones.
   void compact_text() {
     std::size_t live = 0;
-    for (const auto& slot : slots_) live += slot.key_size + (slot.kind == AnnotationValue::Kind::text ? slot.text_size : 0);
+    for (const auto& slot : slots_)
+      live += slot.key_size + (slot.kind == AnnotationValue::Kind::text ? slot.text_size : 0);
     if (text_.size() <= 2 * live) return;
     detail::ByteBuffer compacted;
     for (auto& slot : slots_) {

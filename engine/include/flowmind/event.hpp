@@ -81,13 +81,26 @@ class Event {
   // annotation_list() read them without allocating; what they return is valid until the next
   // annotate() on this event (after the filters, events are frozen: for sinks, always).
   void annotate(std::string_view key, AnnotationValue value) {
-    if (lazy_->annotations_dom) (*lazy_->annotations_dom)[std::string(key)] = value.to_json();
-    annotations_.set(key, value);
+    if (!lazy_->annotations_dom) {
+      annotations_.set(key, value);
+    } else {
+      // The value or key may be read from the DOM itself (annotations()["x"]): store the copy
+      // first, then update the DOM from it.
+      std::string owned_key(key);
+      annotations_.set(owned_key, value);
+      (*lazy_->annotations_dom)[owned_key] = annotations_.find(owned_key)->to_json();
+    }
     wire_valid_ = false;
   }
-  void annotate(std::string_view key, std::nullptr_t) { annotate(key, AnnotationValue()); }
+  // `annotate(key, nullptr)` sets null. A template, so that a literal 0 (which converts to
+  // nullptr_t) still means the number 0.
+  template <typename Null>
+  requires std::same_as<Null, std::nullptr_t>
+  void annotate(std::string_view key, Null /*null*/) { annotate(key, AnnotationValue()); }
   // `event.annotate("premium", {{"bucket", 3}})`: a braced json, as nlohmann builds one.
-  void annotate(std::string_view key, nlohmann::json::initializer_list_t value) { annotate(key, nlohmann::json(value)); }
+  void annotate(std::string_view key, nlohmann::json::initializer_list_t value) {
+    annotate(key, nlohmann::json(value));
+  }
   [[nodiscard]] std::optional<AnnotationValue> annotation(std::string_view key) const noexcept {
     return annotations_.find(key);
   }

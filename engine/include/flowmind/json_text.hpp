@@ -57,8 +57,6 @@ inline bool valid_utf8(std::string_view text) {
   return true;
 }
 
-// Appends `text` as a JSON string literal, escaped the way nlohmann::json::dump() escapes it.
-// Invalid UTF-8 is replaced (U+FFFD) instead of throwing: the wire text must always be valid.
 // The length of the start of `text` that a JSON string holds as it is (printable ASCII other
 // than '"' and '\\').
 inline std::size_t plain_prefix(std::string_view text) {
@@ -73,8 +71,8 @@ inline std::size_t plain_prefix(std::string_view text) {
       std::memcpy(&word, text.data() + plain, sizeof word);
       const std::uint64_t quote = word ^ (ones * '"');
       const std::uint64_t backslash = word ^ (ones * '\\');
-      const std::uint64_t special = ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) |
-                                    ((backslash - ones) & ~backslash) | word;
+      const std::uint64_t special =
+          ((word - ones * 0x20) & ~word) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | word;
       if ((special & highs) != 0) break;
       plain += 8;
     }
@@ -87,6 +85,8 @@ inline std::size_t plain_prefix(std::string_view text) {
   return plain;
 }
 
+// Appends `text` as a JSON string literal, escaped the way nlohmann::json::dump() escapes it.
+// Invalid UTF-8 is replaced (U+FFFD) instead of throwing: the wire text must always be valid.
 inline void append_string(std::string& out, std::string_view text) {
   // Fast path, most keys and values: printable ASCII with nothing to escape, copied at once.
   const std::size_t plain = plain_prefix(text);
