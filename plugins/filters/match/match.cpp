@@ -44,6 +44,25 @@ MatchFilter::MatchFilter(const Config& config) {
 
 void MatchFilter::start(StageContext& ctx) { invalid_payload_counter_ = &ctx.counter("invalid_payload"); }
 
+namespace {
+
+// A condition on annotations starts at the flat annotation its path names first, without the
+// annotations DOM (which would cost a map per event): a scalar is copied into `scratch`, an
+// array or object is descended as json.
+const nlohmann::json* resolve_annotation(const Event& event, const std::vector<PathStep>& path,
+                                         nlohmann::json& scratch) {
+  if (path.empty()) return resolve(event.annotations(), path);
+  const auto value = event.annotation(path.front().key);
+  if (!value) return nullptr;
+  const std::span<const PathStep> rest(path.data() + 1, path.size() - 1);
+  if (const nlohmann::json* structured = value->structured()) return resolve(*structured, rest);
+  if (!rest.empty()) return nullptr;  // a scalar has no members
+  scratch = value->to_json();
+  return scratch.is_null() ? nullptr : &scratch;
+}
+
+}  // namespace
+
 bool MatchFilter::matches(const Event& event) {
   // Parsed up front so a bad payload fails the event whatever the order of the conditions.
   const nlohmann::json* payload = nullptr;
@@ -56,9 +75,11 @@ bool MatchFilter::matches(const Event& event) {
       return false;
     }
   }
+  nlohmann::json scratch;
   for (const auto& condition : conditions_) {
-    const nlohmann::json& root = condition.on_annotations ? event.annotations() : *payload;
-    const bool met = evaluate(condition, resolve(root, condition.path));
+    const nlohmann::json* found = condition.on_annotations ? resolve_annotation(event, condition.path, scratch)
+                                                           : resolve(*payload, condition.path);
+    const bool met = evaluate(condition, found);
     if (met == any_) return any_;  // any: the first met decides; all: the first unmet decides
   }
   return !any_;

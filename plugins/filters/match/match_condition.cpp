@@ -182,7 +182,7 @@ const std::vector<std::string>& match_op_names() {
   return names;
 }
 
-const nlohmann::json* resolve(const nlohmann::json& root, const std::vector<PathStep>& path) {
+const nlohmann::json* resolve(const nlohmann::json& root, std::span<const PathStep> path) {
   const nlohmann::json* node = &root;
   for (const auto& step : path) {
     if (node->is_object()) {

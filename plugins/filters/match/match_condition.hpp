@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,14 +27,14 @@ struct PathStep {
 };
 
 struct MatchCondition {
-  bool on_annotations = false;  // the path starts in Event::annotations() instead of the payload
+  bool on_annotations = false;  // the path starts at the event's annotations instead of the payload
   std::vector<PathStep> path;
   MatchOp op = MatchOp::eq;
   nlohmann::json value;  // for exists: the expected bool
 };
 
 // The value at `path` under `root`; nullptr when it is missing or null.
-const nlohmann::json* resolve(const nlohmann::json& root, const std::vector<PathStep>& path);
+const nlohmann::json* resolve(const nlohmann::json& root, std::span<const PathStep> path);
 
 // Applies the condition to a resolved value (nullptr = missing).
 bool evaluate(const MatchCondition& condition, const nlohmann::json* found);

@@ -1,6 +1,8 @@
 // Tests of the match filter's operators, paths, modes, actions and bad payloads.
 #include "match.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -174,6 +176,24 @@ TEST(MatchAnnotations, ConditionsCanReadAnnotationsInsteadOfThePayload) {
   // The payload field of the same name is not an annotation.
   MatchFilter on_payload(match_config({{{"field", "sentiment"}, {"op", "exists"}}}));
   EXPECT_FALSE(on_payload.matches(event));
+}
+
+// Annotation paths read the flat annotations: a null is missing, a scalar has no members, an
+// array is indexed, numbers compare whatever their kind.
+TEST(MatchAnnotations, PathsIntoFlatAnnotationsResolveLikeJson) {
+  auto event = payload_event(alert);
+  event.annotate("flag", nullptr);
+  event.annotate("side", "buy");
+  event.annotate("tags", nlohmann::json::array({"sweep", "whale"}));
+  event.annotate("huge", std::numeric_limits<std::uint64_t>::max());
+  event.annotate("size", 7);
+  EXPECT_FALSE(MatchFilter(match_config({{{"annotation", "flag"}, {"op", "exists"}}})).matches(event));
+  EXPECT_TRUE(MatchFilter(match_config({{{"annotation", "side"}, {"op", "exists"}}})).matches(event));
+  EXPECT_FALSE(MatchFilter(match_config({{{"annotation", "side.x"}, {"op", "exists"}}})).matches(event));
+  EXPECT_TRUE(MatchFilter(match_config({{{"annotation", "tags.1"}, {"value", "whale"}}})).matches(event));
+  EXPECT_FALSE(MatchFilter(match_config({{{"annotation", "tags.2"}, {"op", "exists"}}})).matches(event));
+  EXPECT_TRUE(MatchFilter(match_config({{{"annotation", "huge"}, {"op", "gt"}, {"value", 1e18}}})).matches(event));
+  EXPECT_TRUE(MatchFilter(match_config({{{"annotation", "size"}, {"op", "in"}, {"value", {5, 7.0}}}})).matches(event));
 }
 
 TEST(MatchModes, AllNeedsEveryConditionAnyNeedsOne) {
