@@ -126,19 +126,6 @@ class AnnotationValue {
     return nullptr;
   }
 
-  // Appends the value as compact JSON, the text json_text::append_value(to_json()) gives.
-  void append_json(std::string& out) const {
-    switch (kind_) {
-      case Kind::null: out += "null"; return;
-      case Kind::boolean: out += boolean_ ? "true" : "false"; return;
-      case Kind::integer: json_text::append_integer(out, integer_); return;
-      case Kind::unsigned_integer: json_text::append_integer(out, unsigned_); return;
-      case Kind::number: json_text::append_double(out, number_); return;
-      case Kind::text: json_text::append_string(out, text_); return;
-      case Kind::json: json_text::append_value(out, *json_); return;
-    }
-  }
-
   // Equal as JSON values (7 equals 7.0, as nlohmann compares numbers); the other side may be
   // anything a value converts from. On a lookup, compare the optional itself, which is false when
   // the key is absent: `event.annotation("side") == "buy"`.
@@ -438,21 +425,9 @@ class Annotations {
   }
   // ,"key":value at the end of members_.
   void append_member(Slot& slot) {
-    const std::string_view key = text_.view(slot.key_at, slot.key_size);
-    if (json_text::plain_prefix(key) == key.size()) {  // the usual key: ,"key": in one piece
-      char* at = members_.room(key.size() + 4);
-      if (members_.size() != 0) *at++ = ',';
-      *at++ = '"';
-      std::memcpy(at, key.data(), key.size());
-      at += key.size();
-      *at++ = '"';
-      *at++ = ':';
-      members_.commit(at);
-    } else {
-      if (members_.size() != 0) members_.append(",");
-      write_string(key, members_);
-      members_.append(":");
-    }
+    if (members_.size() != 0) members_.append(",");
+    write_string(text_.view(slot.key_at, slot.key_size), members_);
+    members_.append(":");
     slot.value_at = static_cast<std::uint32_t>(members_.size());
     write_value(slot, members_);
     slot.value_size = static_cast<std::uint32_t>(members_.size() - slot.value_at);
