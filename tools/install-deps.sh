@@ -11,6 +11,7 @@ packages=(
   espeak-ng sox alsa-utils
   curl python3-websockets
   nats-server libnats-dev openssl
+  liburing-dev
 )
 
 missing=()

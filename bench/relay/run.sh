@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Relay fan-out benchmark (issue #5): builds the harness, then runs it against the floor relay (no library,
 # mostly kernel time), the Node.js `ws` and Python `websockets` baselines and the FlowMind browser_relay
-# (skipped while that plugin does not exist) at K=100 and K=1000 clients x 50 events/s, plus a saturation
-# ramp at K=1000; prints the tables.
+# (skipped while that plugin does not exist; `flowmind-sendmsg` is it with io_uring: false) at K=100 and
+# K=1000 clients x 50 events/s, REPEATS times with the relays interleaved (this VM has slow and fast phases:
+# interleaving spreads them over all relays, and the table gives the median), plus a saturation ramp at
+# K=1000 (none with SATURATION_RATES=""); prints the tables.
 #   bash bench/relay/run.sh
-#   RELAYS="node python" CLIENTS="1000" DURATION=20 bash bench/relay/run.sh
+#   RELAYS="node python" CLIENTS="1000" DURATION=20 REPEATS=1 bash bench/relay/run.sh
 # The harness (upstream + clients) is pinned to core HARNESS_CPU and the relay to RELAY_CPU so they do not
 # compete for one core; run when `uptime` shows little load (the load is recorded in every line).
 set -euo pipefail
@@ -18,11 +20,12 @@ if [ "$NICE" != 0 ] && [ -w /proc/self/autogroup ]; then
 fi
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${BUILD_DIR:-build/bench-relay}
-RELAYS=${RELAYS:-floor node python flowmind}
+RELAYS=${RELAYS:-floor node python flowmind flowmind-sendmsg}
+REPEATS=${REPEATS:-3}
 CLIENTS=${CLIENTS:-100 1000}
 RATE=${RATE:-50}
 SATURATION_CLIENTS=${SATURATION_CLIENTS:-1000}
-SATURATION_RATES=${SATURATION_RATES:-100,150,200,250,300,400,500,600}
+SATURATION_RATES=${SATURATION_RATES-100,150,200,250,300,400,500,600}
 WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-15}
 HARNESS_CPU=${HARNESS_CPU:-0}
@@ -38,7 +41,7 @@ if [ "$(ulimit -n)" -lt "$need" ]; then
 fi
 
 have_flowmind=0
-if [[ " $RELAYS " == *" flowmind "* ]]; then
+if [[ " $RELAYS " == *" flowmind"* ]]; then
   if [ -f plugins/sinks/browser_relay/CMakeLists.txt ]; then
     have_flowmind=1
   else
@@ -49,7 +52,7 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   # -Wno-error=restrict: GCC 12 at -O3 reports a false -Wrestrict in std::string concatenation
   # (plugins/sources/uw_websocket/uw_options.cpp), which -Werror would make fatal in a Release build.
   cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFLOWMIND_BUILD_BENCH=ON -DFLOWMIND_BUILD_TESTS=OFF \
-    -DCMAKE_CXX_FLAGS=-Wno-error=restrict
+    "-DCMAKE_CXX_FLAGS=-Wno-error=restrict -Wno-error=stringop-overflow"
 fi
 targets=(flowmind_relay_bench flowmind_relay_floor)
 if [ "$have_flowmind" = 1 ]; then targets+=(flowmind flowmind-uw_websocket flowmind-browser_relay); fi
@@ -65,6 +68,9 @@ relay_command() {
     node) echo "node bench/relay/node_relay.mjs" ;;
     python) echo "/usr/bin/python3 bench/relay/python_relay.py" ;;
     flowmind) echo "$BUILD_DIR/bin/flowmind run --threads 1 --admin-listen off bench/relay/flowmind_relay.yaml" ;;
+    flowmind-sendmsg)
+      echo "env RELAY_BENCH_IO_URING=false $BUILD_DIR/bin/flowmind run --threads 1 --admin-listen off" \
+        "bench/relay/flowmind_relay.yaml" ;;
   esac
 }
 
@@ -81,12 +87,18 @@ bench() {
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r)" >&2
 echo "== harness on core $HARNESS_CPU, relay on core $RELAY_CPU, nice $NICE; results in $RESULTS" >&2
-for relay in $RELAYS; do
-  if [ "$relay" = flowmind ] && [ "$have_flowmind" = 0 ]; then continue; fi
+for ((repeat = 1; repeat <= REPEATS; repeat++)); do
   for clients in $CLIENTS; do
-    # At the saturation client count the ramp's first step is the base-rate measurement.
-    if [ "$clients" != "$SATURATION_CLIENTS" ]; then bench "$relay" "$clients" "$RATE"; fi
+    for relay in $RELAYS; do
+      if [[ "$relay" == flowmind* ]] && [ "$have_flowmind" = 0 ]; then continue; fi
+      bench "$relay" "$clients" "$RATE"
+    done
   done
-  bench "$relay" "$SATURATION_CLIENTS" "$RATE,$SATURATION_RATES" --plateau 0.05
 done
+if [ -n "$SATURATION_RATES" ]; then
+  for relay in $RELAYS; do
+    if [[ "$relay" == flowmind* ]] && [ "$have_flowmind" = 0 ]; then continue; fi
+    bench "$relay" "$SATURATION_CLIENTS" "$RATE,$SATURATION_RATES" --plateau 0.05
+  done
+fi
 /usr/bin/python3 bench/relay/table.py "$RESULTS"

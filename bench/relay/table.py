@@ -2,6 +2,7 @@
 """Relay fan-out benchmark: turns the harness's JSON lines (one per rate step) into the markdown tables of
 docs/perf.md: every run's first step (the base rate), then the saturation ramps step by step."""
 import json
+import statistics
 import sys
 
 HEADER = ("| relay | clients | events/s upstream | delivered msgs/s | relay CPU % | relay CPU µs/msg "
@@ -23,6 +24,26 @@ def row(step):
             f"| {step['others_cpu_pct']:.0f} | {step['load1']:.2f} |")
 
 
+def medians(fixed):
+    """Median (and range) of the repeated base-rate runs of each relay: the figure to compare relays by on a
+    VM whose speed drifts, with every ratio taken within this one results file."""
+    groups = {}
+    for step in fixed:
+        groups.setdefault((step["clients"], step["rate"]), {}).setdefault(step["relay"], []).append(step)
+    print("\nMedians of the base-rate runs (min-max):\n")
+    print("| relay | clients | events/s | runs | relay CPU µs/msg | p99 ms | CPU vs floor | CPU vs Node |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for (clients, rate), relays in groups.items():
+        cpu = {relay: statistics.median(s["relay_cpu_us_per_msg"] for s in runs) for relay, runs in relays.items()}
+        for relay, runs in relays.items():
+            us = [s["relay_cpu_us_per_msg"] for s in runs]
+            p99 = [s["p99_ms"] for s in runs]
+            ratio = lambda base: f"{cpu[relay] / cpu[base]:.2f}" if base in cpu else "-"
+            print(f"| {relay} | {clients:,} | {rate:g} | {len(runs)} "
+                  f"| **{statistics.median(us):.2f}** ({min(us):.2f}-{max(us):.2f}) "
+                  f"| {statistics.median(p99):.2f} ({min(p99):.2f}-{max(p99):.2f}) | {ratio('floor')} | {ratio('node')} |")
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as lines:
         steps = [json.loads(line) for line in lines if line.strip().startswith("{")]
@@ -37,6 +58,7 @@ def main():
         print(HEADER)
         for step in fixed:
             print(row(step))
+        medians(fixed)
     if ramps:
         print("\nSaturation ramps (every step; the run stops once deliveries/s stop growing):\n")
         print(HEADER)

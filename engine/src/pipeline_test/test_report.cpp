@@ -20,7 +20,12 @@ std::string shown(const nlohmann::json& value) {
 
 std::string place(const FileResult& file, Position at) {
   std::string text = file.file.string();
-  if (at.line > 0) text += ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  if (at.line > 0) {
+    text += ':';
+    text += std::to_string(at.line);
+    text += ':';
+    text += std::to_string(at.column);
+  }
   return text;
 }
 

@@ -133,6 +133,7 @@ nlohmann::json BrowserRelaySink::status() const {
   if (server) {
     status["port"] = server->port();
     status["server"] = server->counters().to_json();
+    status["server"]["fan_out"] = server->send_path();
   }
   nlohmann::json endpoints = nlohmann::json::object();
   std::uint64_t clients = 0;

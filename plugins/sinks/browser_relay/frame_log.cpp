@@ -13,7 +13,9 @@ std::uint64_t FrameLog::append(FramePtr frame) {
   total_bytes_ += size;
   held_bytes_ += size;
   evict_locked();
-  return first_seq_ + entries_.size() - 1;
+  const auto head = first_seq_ + entries_.size();
+  head_.store(head, std::memory_order_release);
+  return head - 1;
 }
 
 void FrameLog::evict_locked() {

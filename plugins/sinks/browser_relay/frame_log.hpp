@@ -2,6 +2,7 @@
 // so an event is stored once however many clients it goes to, and the backlog comes for free.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -28,6 +29,9 @@ class FrameLog {
   std::uint64_t append(FramePtr frame);
   // The sequence number the next frame will get.
   [[nodiscard]] std::uint64_t head() const;
+  // Whether a frame at or after `cursor` was appended, without taking the lock (a client that has
+  // everything asks this on every write; a frame appended just after is announced by a new round).
+  [[nodiscard]] bool has_from(std::uint64_t cursor) const { return head_.load(std::memory_order_acquire) > cursor; }
   // Where a new client starts so that it gets the last `backlog` frames still held.
   [[nodiscard]] std::uint64_t start_for_backlog(std::size_t backlog) const;
   // Keeps only the newest `frames` (an endpoint without clients needs only its backlog).
@@ -57,7 +61,8 @@ class FrameLog {
   const std::size_t max_bytes_;
   mutable std::mutex mutex_;
   std::deque<Entry> entries_;
-  std::uint64_t first_seq_ = 0;  // sequence number of entries_.front()
+  std::uint64_t first_seq_ = 0;         // sequence number of entries_.front()
+  std::atomic<std::uint64_t> head_{0};  // first_seq_ + entries_.size(), readable without the lock
   std::uint64_t total_bytes_ = 0;
   std::size_t held_bytes_ = 0;
 };

@@ -18,6 +18,12 @@
 
 namespace flowmind::browser_relay {
 
+class SendBatch;
+
+// One write to a client gathers at most this many frames (header and payload buffers each).
+inline constexpr std::size_t write_frames_max = 64;
+inline constexpr std::size_t write_buffers_max = 2 * write_frames_max + 2;
+
 namespace asio = boost::asio;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
@@ -42,6 +48,8 @@ struct Shard {
   std::size_t index;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;  // strand-only
   asio::steady_timer ping_timer;
+  // Fan-out walks collect the plain clients' writes here (null: one sendmsg per client). Strand-only.
+  std::shared_ptr<SendBatch> send_batch;
 };
 
 // What a WebSocket client starts with after its upgrade was accepted.

@@ -92,6 +92,7 @@ std::vector<std::string> ServerOptions::differences(const ServerOptions& other) 
   differ(max_request_size != other.max_request_size, "max_request_size");
   differ(header_timeout != other.header_timeout, "header_timeout");
   differ(ping_interval != other.ping_interval, "ping_interval");
+  differ(io_uring != other.io_uring, "io_uring");
   differ(static_dir != other.static_dir, "static_dir");
   return names;
 }
@@ -217,6 +218,11 @@ void describe_options(Schema& schema) {
               "Ping every client this often; one that has not answered the previous ping is closed")
       .def("60s")
       .range("10ms", "1h");
+  schema
+      .option("io_uring", OptionType::boolean,
+              "Send each fan-out step's frames to up to 32 clients with one io_uring call (Linux; "
+              "one sendmsg per client when false or when the kernel refuses io_uring)")
+      .def(true);
   schema.option("max_tickers", OptionType::integer, "Tickers served per {TICKER} endpoint at most")
       .def(1000)
       .range(1, 100000);
@@ -312,6 +318,7 @@ RelayOptions read_options(const Config& config) {
   server.max_request_size = static_cast<std::size_t>(config.size("max_request_size"));
   server.header_timeout = millis(config, "header_timeout");
   server.ping_interval = millis(config, "ping_interval");
+  server.io_uring = config.boolean("io_uring");
   server.static_dir =
       config.has("static_dir") ? std::filesystem::path(config.string("static_dir")) : default_static_dir();
 

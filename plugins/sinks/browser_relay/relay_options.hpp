@@ -40,6 +40,7 @@ struct ServerOptions {
   std::size_t max_request_size = 16384;
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds ping_interval{60000};
+  bool io_uring = true;  // fan-out writes batched through io_uring when the kernel allows
   std::filesystem::path static_dir;
 
   [[nodiscard]] bool tls() const { return !tls_cert.empty(); }

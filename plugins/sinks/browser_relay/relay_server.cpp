@@ -17,6 +17,7 @@
 #include "access_control.hpp"
 #include "flowmind/plugin.hpp"
 #include "relay_asio.hpp"
+#include "send_batch.hpp"
 #include "static_files.hpp"
 #include "ws_handshake.hpp"
 
@@ -115,6 +116,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
             std::make_shared<IpTable>(options_.max_connections_per_ip, options_.max_clients + extra_http_connections)) {
     for (std::size_t i = 0; i < shard_count_for_host(); ++i) shards_.push_back(std::make_unique<Shard>(io, i));
     if (options_.tls()) tls_ = make_tls_context();
+    set_up_send_batches();
   }
 
   void listen() {
@@ -148,6 +150,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
   [[nodiscard]] std::uint16_t port() const override { return port_; }
   [[nodiscard]] std::size_t shard_count() const override { return shards_.size(); }
   [[nodiscard]] ServerCounters& counters() override { return counters_; }
+  [[nodiscard]] const std::string& send_path() const override { return send_path_; }
 
   void attach(const std::shared_ptr<SinkBinding>& binding) override {
     std::vector<std::shared_ptr<Route>> dropped;
@@ -204,7 +207,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     if (bindings_.size() == 1) {
       binding->core().log(LogLevel::info, std::string("serving ") + (options_.tls() ? "https" : "http") + "://" +
                                               options_.listen().substr(0, options_.listen().rfind(':')) + ":" +
-                                              std::to_string(port_) + "/");
+                                              std::to_string(port_) + "/ (fan-out: " + send_path_ + ")");
     }
   }
 
@@ -251,7 +254,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
       if (slot.count.load() == 0) continue;
       slot.again.store(true);
       if (slot.scheduled.exchange(true)) continue;
-      schedule_round(endpoint, shards_[i]->strand, i);
+      schedule_round(endpoint, shards_[i]->strand, i, shards_[i]->send_batch);
     }
   }
 
@@ -305,6 +308,28 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     return context;
   }
 
+  // One io_uring per shard for plain WebSocket clients, or none at all (then one sendmsg per client).
+  void set_up_send_batches() {
+    if (options_.tls()) {
+      send_path_ = "one TLS write per client";
+      return;
+    }
+    if (!options_.io_uring) {
+      send_path_ = "one sendmsg per client (io_uring: false)";
+      return;
+    }
+    std::string why_not;
+    for (auto& shard : shards_) {
+      shard->send_batch = SendBatch::create(clients_per_round_step, write_buffers_max, why_not);
+      if (!shard->send_batch) {
+        for (auto& other : shards_) other->send_batch.reset();
+        send_path_ = "one sendmsg per client (io_uring unavailable: " + why_not + ")";
+        return;
+      }
+    }
+    send_path_ = "io_uring, one system call per " + std::to_string(clients_per_round_step) + " clients";
+  }
+
   std::shared_ptr<SinkBinding> owner_of_locked(const std::string& path) const {
     for (const auto& binding : bindings_) {
       for (const auto& route : binding->routes()) {
@@ -324,27 +349,37 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
 
   // Starts a walk over the endpoint's clients on a shard (at once, or after the batch delay). The
   // handlers hold the endpoint and a copy of the strand, not the server or its shards.
-  static void schedule_round(const std::shared_ptr<Endpoint>& endpoint, const Strand& strand, std::size_t shard) {
+  static void schedule_round(const std::shared_ptr<Endpoint>& endpoint, const Strand& strand, std::size_t shard,
+                             const std::shared_ptr<SendBatch>& batch) {
     if (endpoint->batch_delay().count() == 0) {
-      asio::post(strand, [endpoint, strand, shard] { run_round(endpoint, strand, shard); });
+      asio::post(strand, [endpoint, strand, shard, batch] { run_round(endpoint, strand, shard, batch); });
     } else {
       auto timer = std::make_shared<asio::steady_timer>(strand, endpoint->batch_delay());
-      timer->async_wait(
-          [timer, endpoint, strand, shard](boost::system::error_code) { run_round(endpoint, strand, shard); });
+      timer->async_wait([timer, endpoint, strand, shard, batch](boost::system::error_code) {
+        run_round(endpoint, strand, shard, batch);
+      });
     }
   }
 
-  // One step of a walk; the rest is posted behind whatever else is ready (see ShardSlot).
-  static void run_round(const std::shared_ptr<Endpoint>& endpoint, const Strand& strand, std::size_t shard) {
+  // One step of a walk; the rest is posted behind whatever else is ready (see ShardSlot). The
+  // clients' writes of a step are sent together when the shard has a SendBatch.
+  static void run_round(const std::shared_ptr<Endpoint>& endpoint, const Strand& strand, std::size_t shard,
+                        const std::shared_ptr<SendBatch>& batch) {
     auto& slot = endpoint->slot(shard);
     if (!slot.walking()) slot.again.store(false);  // this walk visits every client after this point
-    if (!slot.walk_step(clients_per_round_step, [](Subscriber& client) { client.on_round(); })) {
-      asio::post(strand, [endpoint, strand, shard] { run_round(endpoint, strand, shard); });
+    if (batch) batch->begin();
+    const bool walked = slot.walk_step(clients_per_round_step, [](Subscriber& client) { client.on_round(); });
+    if (batch && !batch->flush()) {
+      endpoint->core().log(LogLevel::warn, "browser_relay: io_uring failed (" + batch->failure() +
+                                               "): fan-out goes on with one sendmsg per client");
+    }
+    if (!walked) {
+      asio::post(strand, [endpoint, strand, shard, batch] { run_round(endpoint, strand, shard, batch); });
       return;
     }
     // Frames that arrived during the walk may have missed the clients visited before them.
     slot.scheduled.store(false);
-    if (slot.again.load() && !slot.scheduled.exchange(true)) schedule_round(endpoint, strand, shard);
+    if (slot.again.load() && !slot.scheduled.exchange(true)) schedule_round(endpoint, strand, shard, batch);
   }
 
   void schedule_ping(Shard& shard) {
@@ -437,6 +472,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
   ServerCounters counters_;
   std::atomic<Clock::rep> last_warning_{0};
   std::shared_ptr<ssl::context> tls_;
+  std::string send_path_;  // how fan-out writes go out, for the log
 };
 
 template <typename Stream>

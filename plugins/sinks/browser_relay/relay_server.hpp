@@ -30,6 +30,8 @@ class RelayServer {
   [[nodiscard]] virtual std::uint16_t port() const = 0;
   [[nodiscard]] virtual std::size_t shard_count() const = 0;
   [[nodiscard]] virtual ServerCounters& counters() = 0;
+  // How fan-out writes go out ("io_uring, ..." or "one sendmsg per client (why)"), for status and logs.
+  [[nodiscard]] virtual const std::string& send_path() const = 0;
 
   // Registers a sink's routes; throws PluginError naming the pipeline that holds a path already.
   // A binding made with a predecessor (a reload replacing the pipeline) takes its place: the

@@ -4,19 +4,21 @@
 #include <sys/uio.h>
 
 #include <cerrno>
+#include <cstring>
 #include <deque>
+#include <span>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include "relay_asio.hpp"
+#include "send_batch.hpp"
 #include "ws_frame.hpp"
 
 namespace flowmind::browser_relay {
 namespace {
 
-constexpr std::size_t batch_messages_max = 64;       // frames gathered into one write
-constexpr std::size_t batch_bytes_max = 256 * 1024;  // ... or about this many bytes
+constexpr std::size_t batch_bytes_max = 256 * 1024;  // bytes gathered into one write (about)
 constexpr int writes_per_turn = 8;                   // then the strand is yielded to other clients
 constexpr std::size_t read_buffer_size = 4096;
 
@@ -92,11 +94,12 @@ class WsClient : public Connection, public Subscriber, public std::enable_shared
   // Takes the next frames from the log into out_, after the queue limits; false when none.
   bool refill() {
     if (closing_ || finished_) return false;
+    if (!endpoint_.log().has_from(cursor_)) return !out_.empty();  // nothing new: nothing to take or drop
     const auto before = out_.size();
     const auto& limits = endpoint_.limits();
     const auto take =
         endpoint_.log().take(cursor_, pending_messages_ + inflight_messages_, pending_bytes_ + inflight_bytes_, limits,
-                             std::min(batch_messages_max, limits.max_messages), batch_bytes_max, out_);
+                             std::min(write_frames_max, limits.max_messages), batch_bytes_max, out_);
     if (!after_take(take)) return false;
     for (auto i = before; i < out_.size(); ++i) {
       ++pending_messages_;
@@ -233,10 +236,17 @@ class WsClient : public Connection, public Subscriber, public std::enable_shared
 };
 
 // Plain TCP: frames are written straight from the shared buffers with sendmsg (no copy, several
-// frames per call), and only a full socket waits for writability through Asio.
-class PlainClient final : public WsClient {
+// frames per call), and only a full socket waits for writability through Asio. During a fan-out
+// walk the write joins the shard's SendBatch instead, which sends for 32 clients in one system call.
+class PlainClient final : public WsClient, public BatchedWriter {
  public:
   PlainClient(tcp::socket socket, ClientSetup setup) : WsClient(std::move(setup)), socket_(std::move(socket)) {}
+
+  void batch_sent(long result) override {
+    batched_ = false;
+    if (finished_) return;
+    if (after_send(result, batch_total_, true)) write_out();  // frames left (a client behind), or the close
+  }
 
  private:
   void start_read() override {
@@ -255,65 +265,96 @@ class PlainClient final : public WsClient {
                             });
   }
 
-  [[nodiscard]] bool write_blocked() const override { return waiting_; }
+  [[nodiscard]] bool write_blocked() const override { return waiting_ || batched_; }
+
+  // Points `iov` at what out_ still holds (after out_offset_); returns the byte count.
+  std::size_t gather(std::span<iovec> iov, std::size_t& count) const {
+    count = 0;
+    std::size_t total = 0;
+    std::size_t offset = out_offset_;
+    for (const auto& frame : out_) {
+      if (count + 2 > iov.size()) break;
+      const std::size_t header = frame->header_size;
+      if (offset < header) {
+        iov[count++] = {const_cast<unsigned char*>(frame->header.data() + offset), header - offset};
+        total += header - offset;
+        offset = 0;
+      } else {
+        offset -= header;
+      }
+      if (offset < frame->payload.size()) {
+        iov[count++] = {const_cast<char*>(frame->payload.data() + offset), frame->payload.size() - offset};
+        total += frame->payload.size() - offset;
+      }
+      offset = 0;
+    }
+    return total;
+  }
+
+  // Takes what a sendmsg of `total` bytes returned (bytes, or -errno): true when all of it went (or
+  // nothing did, interrupted) and writing may go on; otherwise the client waits or is finished.
+  bool after_send(long result, std::size_t total, bool allow_wait) {
+    if (result == -EINTR) return true;
+    if (result == -EAGAIN || result == -EWOULDBLOCK) {
+      if (allow_wait) wait_writable();
+      return false;
+    }
+    if (result < 0) {
+      finish(std::string("write failed: ") + std::strerror(static_cast<int>(-result)));
+      return false;
+    }
+    written(static_cast<std::size_t>(result));
+    if (static_cast<std::size_t>(result) < total) {
+      if (allow_wait) wait_writable();
+      return false;
+    }
+    return true;
+  }
 
   // Returns true when everything queued could be written.
   bool send_now(bool allow_wait) {
     for (int turn = 0; turn < writes_per_turn; ++turn) {
       if (out_.empty() && !refill()) return true;
       if (finished_) return false;
-      std::array<iovec, 2 * batch_messages_max + 2> iov{};
+      std::array<iovec, write_buffers_max> iov{};
       std::size_t count = 0;
-      std::size_t total = 0;
-      std::size_t offset = out_offset_;
-      for (const auto& frame : out_) {
-        if (count + 2 > iov.size()) break;
-        const std::size_t header = frame->header_size;
-        if (offset < header) {
-          iov[count++] = {const_cast<unsigned char*>(frame->header.data() + offset), header - offset};
-          total += header - offset;
-          offset = 0;
-        } else {
-          offset -= header;
-        }
-        if (offset < frame->payload.size()) {
-          iov[count++] = {const_cast<char*>(frame->payload.data() + offset), frame->payload.size() - offset};
-          total += frame->payload.size() - offset;
-        }
-        offset = 0;
-      }
+      const std::size_t total = gather(iov, count);
       msghdr message{};
       message.msg_iov = iov.data();
       message.msg_iovlen = count;
       const auto sent = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-          if (allow_wait) wait_writable();
-          return false;
-        }
-        finish(std::string("write failed: ") + std::strerror(errno));
-        return false;
-      }
-      written(static_cast<std::size_t>(sent));
-      if (static_cast<std::size_t>(sent) < total) {
-        if (allow_wait) wait_writable();
-        return false;
-      }
+      if (!after_send(sent < 0 ? -errno : static_cast<long>(sent), total, allow_wait)) return false;
     }
     // Still more: let the strand serve other clients first.
     if (allow_wait) asio::post(setup_.shard->strand, [self = shared_from_this()] { self->on_round(); });
     return false;
   }
 
+  // Joins the batch being collected by a fan-out walk; false when there is none (or no room).
+  bool join_batch() {
+    SendBatch* batch = setup_.shard->send_batch.get();
+    if (batch == nullptr || !batch->collecting()) return false;
+    if (out_.empty() && !refill()) {
+      if (closing_ && out_.empty()) finish("closed");
+      return true;
+    }
+    if (finished_) return true;
+    std::size_t count = 0;
+    batch_total_ = gather(batch->buffers(), count);
+    batch->add(socket_.native_handle(), count, std::shared_ptr<BatchedWriter>(shared_from_this(), this));
+    batched_ = true;
+    return true;
+  }
+
   void write_out() override {
-    if (waiting_) return;
+    if (waiting_ || batched_) return;
+    if (join_batch()) return;
     const bool all_out = send_now(true);
     if (all_out && closing_ && out_.empty()) finish("closed");
   }
 
   void flush_before_close() override {
-    if (!waiting_) (void)send_now(false);
+    if (!waiting_ && !batched_) (void)send_now(false);
   }
 
   void wait_writable() {
@@ -334,6 +375,8 @@ class PlainClient final : public WsClient {
 
   tcp::socket socket_;
   bool waiting_ = false;
+  bool batched_ = false;         // a write of out_ is in the shard's batch
+  std::size_t batch_total_ = 0;  // its bytes
 };
 
 // TLS: frames are copied into one buffer per write (each TLS record is encrypted anyway).

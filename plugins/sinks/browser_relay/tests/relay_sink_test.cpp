@@ -8,6 +8,7 @@
 #include "flowmind/plugin.hpp"
 #include "relay_test_client.hpp"
 #include "relay_test_context.hpp"
+#include "send_batch.hpp"
 #include "test_support.hpp"
 #include "uw_sim_process.hpp"
 
@@ -32,9 +33,34 @@ nlohmann::json get_json(int port, const std::string& target) {
 
 nlohmann::json endpoint_status(TestRelay& relay, const std::string& path) { return relay.status()["endpoints"][path]; }
 
-TEST(RelaySink, ManyClientsReceiveIdenticalEventsInIdenticalOrder) {
-  TestRelay relay({});
-  constexpr int clients = 25;
+// The fan-out tests run with both ways of writing to clients: batched through io_uring (the
+// default) and one sendmsg per client (io_uring: false, also what a kernel without io_uring gets).
+class RelayWrites : public ::testing::TestWithParam<bool> {
+ protected:
+  [[nodiscard]] nlohmann::json options(nlohmann::json options) const {
+    options["io_uring"] = GetParam();
+    return options;
+  }
+  void expect_send_path(TestRelay& relay) const {
+    const auto path = relay.status()["server"]["fan_out"].get<std::string>();
+    std::string why_not;
+    if (!GetParam()) {
+      EXPECT_EQ(path, "one sendmsg per client (io_uring: false)");
+    } else if (SendBatch::create(1, 1, why_not)) {
+      EXPECT_EQ(path.rfind("io_uring, ", 0), 0U) << path;
+    } else {
+      EXPECT_NE(path.find("io_uring unavailable"), std::string::npos) << path;
+    }
+  }
+};
+INSTANTIATE_TEST_SUITE_P(Writes, RelayWrites, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& param) {
+  return param.param ? "io_uring" : "sendmsg";
+});
+
+TEST_P(RelayWrites, ManyClientsReceiveIdenticalEventsInIdenticalOrder) {
+  TestRelay relay(options({}));
+  expect_send_path(relay);
+  constexpr int clients = 40;  // more than one step of a fan-out walk (32 clients)
   constexpr int events = 300;
   std::vector<std::unique_ptr<RelayTestClient>> browsers;
   for (int i = 0; i < clients; ++i) {
@@ -123,8 +149,9 @@ TEST(RelaySink, BacklogGivesANewClientTheLastEvents) {
   EXPECT_EQ(got, (std::vector<int>{7, 8, 9, 10}));
 }
 
-TEST(RelaySink, AStalledClientNeitherDelaysTheOthersNorGrowsPastItsQueue) {
-  TestRelay relay(nlohmann::json{{"queue_messages", 20}, {"queue_bytes", "1MiB"}});
+TEST_P(RelayWrites, AStalledClientNeitherDelaysTheOthersNorGrowsPastItsQueue) {
+  TestRelay relay(options({{"queue_messages", 20}, {"queue_bytes", "1MiB"}}));
+  expect_send_path(relay);
   RawClient stalled(relay.port(), "/api/stream/ws/flow", {}, 4096);
   ASSERT_EQ(stalled.status(), 101) << stalled.response_head();
   RelayTestClient reader(relay.port(), "/api/stream/ws/flow");
@@ -161,8 +188,9 @@ TEST(RelaySink, AStalledClientNeitherDelaysTheOthersNorGrowsPastItsQueue) {
   EXPECT_TRUE(exported);
 }
 
-TEST(RelaySink, DisconnectPolicyClosesTheSlowClientOnly) {
-  TestRelay relay(nlohmann::json{{"queue_messages", 10}, {"when_full", "disconnect"}});
+TEST_P(RelayWrites, DisconnectPolicyClosesTheSlowClientOnly) {
+  TestRelay relay(options({{"queue_messages", 10}, {"when_full", "disconnect"}}));
+  expect_send_path(relay);
   RawClient stalled(relay.port(), "/api/stream/ws/flow", {}, 4096);
   ASSERT_EQ(stalled.status(), 101);
   RelayTestClient reader(relay.port(), "/api/stream/ws/flow");
