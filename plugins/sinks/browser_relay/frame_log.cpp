@@ -14,7 +14,7 @@ std::uint64_t FrameLog::append(FramePtr frame) {
   held_bytes_ += size;
   evict_locked();
   const auto head = first_seq_ + entries_.size();
-  head_.store(head, std::memory_order_release);
+  head_.store(head);
   return head - 1;
 }
 

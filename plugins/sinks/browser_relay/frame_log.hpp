@@ -31,7 +31,9 @@ class FrameLog {
   [[nodiscard]] std::uint64_t head() const;
   // Whether a frame at or after `cursor` was appended, without taking the lock (a client that has
   // everything asks this on every write; a frame appended just after is announced by a new round).
-  [[nodiscard]] bool has_from(std::uint64_t cursor) const { return head_.load(std::memory_order_acquire) > cursor; }
+  // Sequentially consistent, with the store in append(): a walk that has just cleared its shard's
+  // `again` flag must see every frame whose publisher set the flag before that.
+  [[nodiscard]] bool has_from(std::uint64_t cursor) const { return head_.load() > cursor; }
   // Where a new client starts so that it gets the last `backlog` frames still held.
   [[nodiscard]] std::uint64_t start_for_backlog(std::size_t backlog) const;
   // Keeps only the newest `frames` (an endpoint without clients needs only its backlog).

@@ -30,9 +30,10 @@ using Clock = std::chrono::steady_clock;
 
 // Connections that have not become WebSocket clients, beyond max_clients.
 constexpr std::size_t extra_http_connections = 256;
-// Clients served per handler of a fan-out walk: small enough that the upstream keeps being read
-// while a walk runs (so late clients find several frames), large enough to amortize the post.
-constexpr std::size_t clients_per_round_step = 32;
+// Clients served per handler of a fan-out walk (walk_step_clients): small enough that the upstream
+// keeps being read while a walk runs (so late clients find several frames), large enough to
+// amortize the post and the batched write.
+constexpr std::size_t clients_per_round_step = walk_step_clients;
 
 // Open connections per remote address and in all; a slot is released when its connection goes.
 class IpTable : public std::enable_shared_from_this<IpTable> {
@@ -150,7 +151,15 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
   [[nodiscard]] std::uint16_t port() const override { return port_; }
   [[nodiscard]] std::size_t shard_count() const override { return shards_.size(); }
   [[nodiscard]] ServerCounters& counters() override { return counters_; }
-  [[nodiscard]] const std::string& send_path() const override { return send_path_; }
+  [[nodiscard]] std::string send_path() const override {
+    for (const auto& shard : shards_) {
+      if (!shard->send_batch) continue;
+      if (auto why = shard->send_batch->failure(); !why.empty()) {
+        return "one sendmsg per client (io_uring failed on a shard: " + why + ")";
+      }
+    }
+    return send_path_;
+  }
 
   void attach(const std::shared_ptr<SinkBinding>& binding) override {
     std::vector<std::shared_ptr<Route>> dropped;
@@ -207,7 +216,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     if (bindings_.size() == 1) {
       binding->core().log(LogLevel::info, std::string("serving ") + (options_.tls() ? "https" : "http") + "://" +
                                               options_.listen().substr(0, options_.listen().rfind(':')) + ":" +
-                                              std::to_string(port_) + "/ (fan-out: " + send_path_ + ")");
+                                              std::to_string(port_) + "/ (fan-out: " + send_path() + ")");
     }
   }
 
@@ -368,7 +377,15 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     auto& slot = endpoint->slot(shard);
     if (!slot.walking()) slot.again.store(false);  // this walk visits every client after this point
     if (batch) batch->begin();
-    const bool walked = slot.walk_step(clients_per_round_step, [](Subscriber& client) { client.on_round(); });
+    bool walked = false;
+    try {
+      walked = slot.walk_step(clients_per_round_step, [](Subscriber& client) { client.on_round(); });
+    } catch (...) {
+      // What the step queued goes out (or fails) now: a batch left open would be joined by writes
+      // outside any walk and submitted later with buffers that may be gone.
+      if (batch) (void)batch->flush();
+      throw;
+    }
     if (batch && !batch->flush()) {
       endpoint->core().log(LogLevel::warn, "browser_relay: io_uring failed (" + batch->failure() +
                                                "): fan-out goes on with one sendmsg per client");

@@ -31,7 +31,7 @@ class RelayServer {
   [[nodiscard]] virtual std::size_t shard_count() const = 0;
   [[nodiscard]] virtual ServerCounters& counters() = 0;
   // How fan-out writes go out ("io_uring, ..." or "one sendmsg per client (why)"), for status and logs.
-  [[nodiscard]] virtual const std::string& send_path() const = 0;
+  [[nodiscard]] virtual std::string send_path() const = 0;
 
   // Registers a sink's routes; throws PluginError naming the pipeline that holds a path already.
   // A binding made with a predecessor (a reload replacing the pipeline) takes its place: the
@@ -54,6 +54,8 @@ class RelayServer {
 
 // Shards (strands) a server spreads its clients over: the number of cores, 1 to 16.
 std::size_t shard_count_for_host();
+// Clients a fan-out walk serves per step (one handler, one batched write when io_uring is on).
+inline constexpr std::size_t walk_step_clients = 32;
 
 // Binds and starts serving on the io_context; throws PluginError when it cannot (address in use,
 // TLS files unusable).

@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 
 namespace flowmind::browser_relay {
 namespace {
@@ -64,9 +65,12 @@ bool completes_at_once(io_uring& ring, std::string& why_not) {
   io_uring_prep_cancel64(sqe, 1, 0);
   io_uring_sqe_set_data64(sqe, 2);
   (void)io_uring_submit(&ring);
+  // Whatever is still parked after a second goes with the ring (closing it cancels everything).
+  __kernel_timespec patience{.tv_sec = 1, .tv_nsec = 0};
   for (int seen = 0; seen < 2;) {
-    if (const int waited = io_uring_wait_cqe(&ring, &cqe); waited == -EINTR) continue;
-    if (cqe == nullptr) break;
+    const int waited = io_uring_wait_cqe_timeout(&ring, &cqe, &patience);
+    if (waited == -EINTR) continue;
+    if (waited < 0) break;
     io_uring_cqe_seen(&ring, cqe);
     ++seen;
   }
@@ -99,6 +103,7 @@ std::unique_ptr<SendBatch> SendBatch::create(std::size_t max_writes, std::size_t
 SendBatch::SendBatch(std::unique_ptr<io_uring> ring, std::size_t max_writes, std::size_t max_buffers)
     : ring_(std::move(ring)), max_writes_(max_writes), max_buffers_(max_buffers), iov_(max_writes * max_buffers) {
   writes_.reserve(max_writes);
+  done_.reserve(max_writes);
 }
 
 SendBatch::~SendBatch() {
@@ -119,9 +124,20 @@ bool SendBatch::flush() {
   collecting_ = false;
   bool kept = true;
   if (!writes_.empty()) kept = submit_and_collect();
-  for (auto& write : writes_) write.writer->batch_sent(write.result);
-  writes_.clear();
+  // The batch is empty again before any writer hears back, and every writer hears back even if
+  // one of them throws: a write left queued would be submitted again with stale buffers.
   iov_used_ = 0;
+  done_.swap(writes_);
+  std::exception_ptr thrown;
+  for (auto& write : done_) {
+    try {
+      write.writer->batch_sent(write.result);
+    } catch (...) {
+      if (!thrown) thrown = std::current_exception();
+    }
+  }
+  done_.clear();
+  if (thrown) std::rethrow_exception(thrown);
   return kept;
 }
 
@@ -131,32 +147,49 @@ bool SendBatch::submit_and_collect() {
     io_uring_sqe* sqe = io_uring_get_sqe(ring_.get());
     io_uring_prep_sendmsg(sqe, writes_[i].fd, &writes_[i].message, send_flags);
     io_uring_sqe_set_data64(sqe, i);
+    writes_[i].result = -EIO;  // until its completion says otherwise
   }
   int submitted = 0;
   do {
     submitted = io_uring_submit_and_wait(ring_.get(), count);
   } while (submitted == -EINTR);
   const auto taken = submitted < 0 ? 0U : static_cast<unsigned>(submitted);
+  int wait_error = 0;
   for (unsigned seen = 0; seen < taken;) {
     io_uring_cqe* cqe = nullptr;
-    if (io_uring_wait_cqe(ring_.get(), &cqe) != 0) continue;  // interrupted: wait again
+    const int waited = io_uring_wait_cqe(ring_.get(), &cqe);
+    if (waited == -EINTR) continue;
+    if (waited < 0) {
+      // Whether the writes not yet reported went out is unknown: their clients get -EIO (and are
+      // closed) rather than the same bytes twice.
+      wait_error = -waited;
+      break;
+    }
     writes_[static_cast<std::size_t>(io_uring_cqe_get_data64(cqe))].result = cqe->res;
     io_uring_cqe_seen(ring_.get(), cqe);
     ++seen;
   }
-  if (taken == count) return true;
+  if (taken == count && wait_error == 0) return true;
   // The kernel did not take every entry (out of memory, or an old kernel stopping at a failed
   // one): those go out as plain sendmsg calls, and the ring goes with the entries it still holds,
   // which must never be submitted later with this batch's buffers reused.
-  for (auto i = taken; i < count; ++i) {
-    const auto sent = ::sendmsg(writes_[i].fd, &writes_[i].message, send_flags);
-    writes_[i].result = sent < 0 ? -errno : static_cast<long>(sent);
+  if (wait_error == 0) {
+    for (auto i = taken; i < count; ++i) {
+      const auto sent = ::sendmsg(writes_[i].fd, &writes_[i].message, send_flags);
+      writes_[i].result = sent < 0 ? -errno : static_cast<long>(sent);
+    }
   }
-  failure_ = submitted < 0 ? errno_text(-submitted)
-                           : "the kernel took " + std::to_string(taken) + " of " + std::to_string(count) + " writes";
+  std::string why = wait_error != 0 ? "waiting for completions: " + errno_text(wait_error)
+                    : submitted < 0
+                        ? errno_text(-submitted)
+                        : "the kernel took " + std::to_string(taken) + " of " + std::to_string(count) + " writes";
   io_uring_queue_exit(ring_.get());
   ring_.reset();
+  failure_ = std::move(why);
+  failed_.store(true, std::memory_order_release);
   return false;
 }
+
+std::string SendBatch::failure() const { return failed_.load(std::memory_order_acquire) ? failure_ : std::string(); }
 
 }  // namespace flowmind::browser_relay

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -46,7 +47,8 @@ class SendBatch {
   // kernel refused a submission: the writes went out as plain sendmsg calls, and the batch
   // collects nothing from then on (failure() says why).
   bool flush();
-  [[nodiscard]] const std::string& failure() const { return failure_; }
+  // Why the batch stopped using io_uring (empty while it works). Readable from any thread.
+  [[nodiscard]] std::string failure() const;
 
  private:
   struct Write {
@@ -64,8 +66,10 @@ class SendBatch {
   std::vector<iovec> iov_;
   std::size_t iov_used_ = 0;
   std::vector<Write> writes_;
+  std::vector<Write> done_;  // the writes being reported on (their storage is reused)
   bool collecting_ = false;
-  std::string failure_;
+  std::string failure_;  // set once, before failed_
+  std::atomic<bool> failed_{false};
 };
 
 }  // namespace flowmind::browser_relay

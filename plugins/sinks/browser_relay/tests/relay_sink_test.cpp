@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "flowmind/plugin.hpp"
+#include "relay_server.hpp"
 #include "relay_test_client.hpp"
 #include "relay_test_context.hpp"
 #include "send_batch.hpp"
@@ -60,14 +61,15 @@ INSTANTIATE_TEST_SUITE_P(Writes, RelayWrites, ::testing::Bool(), [](const ::test
 TEST_P(RelayWrites, ManyClientsReceiveIdenticalEventsInIdenticalOrder) {
   TestRelay relay(options({}));
   expect_send_path(relay);
-  constexpr int clients = 40;  // more than one step of a fan-out walk (32 clients)
+  // Clients are spread over the shards (one per core): more than one walk step's worth on each.
+  const int clients = static_cast<int>((walk_step_clients + 8) * shard_count_for_host());
   constexpr int events = 300;
   std::vector<std::unique_ptr<RelayTestClient>> browsers;
   for (int i = 0; i < clients; ++i) {
     browsers.push_back(std::make_unique<RelayTestClient>(relay.port(), "/api/stream/ws/flow"));
     ASSERT_TRUE(browsers.back()->connect()) << browsers.back()->error();
   }
-  ASSERT_TRUE(wait_until([&] { return relay.context().last_demand() == clients; }, patience));
+  ASSERT_TRUE(wait_until([&] { return relay.context().last_demand() == static_cast<std::size_t>(clients); }, patience));
   for (int n = 0; n < events; ++n) {
     std::map<std::string, nlohmann::json> annotations;
     if (n % 2 == 0) annotations["sentiment"] = "bullish";
