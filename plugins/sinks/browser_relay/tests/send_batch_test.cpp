@@ -1,13 +1,21 @@
 // SendBatch on real sockets: many writes in one flush, each writer told its own result in order,
 // and a full, short or closed socket answered at once without holding the others up.
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -204,6 +212,49 @@ TEST_F(SendBatchTest, AThrowingWriterLeavesTheBatchEmptyAndTheOthersTold) {
   EXPECT_EQ(log, std::vector<long>{5});
   EXPECT_EQ(first.read_all(), "one");
   EXPECT_EQ(second.read_all(), "twothree");
+}
+
+// As a container's seccomp profile does: io_uring_setup answers EPERM in this process.
+bool deny_io_uring_setup() {
+  std::array<sock_filter, 4> filter{{
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, static_cast<std::uint32_t>(offsetof(seccomp_data, nr))},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 1, static_cast<std::uint32_t>(__NR_io_uring_setup)},
+      {BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ERRNO | (static_cast<std::uint32_t>(EPERM) & SECCOMP_RET_DATA)},
+      {BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW},
+  }};
+  sock_fprog program{static_cast<unsigned short>(filter.size()), filter.data()};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0;
+}
+
+// In a child process (the filter cannot be taken back): create() refuses with the kernel's reason,
+// which the server then logs and reports as its fan-out path.
+TEST(SendBatchRefused, ASeccompPolicyWithoutIoUringGivesNoBatchAndSaysWhy) {
+  std::array<int, 2> pipe_fd{};
+  ASSERT_EQ(::pipe(pipe_fd.data()), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(pipe_fd[0]);
+    std::string report = "no filter";
+    if (deny_io_uring_setup()) {
+      std::string why_not;
+      const auto batch = SendBatch::create(4, 4, why_not);
+      report = batch ? std::string("created") : why_not;
+    }
+    (void)::write(pipe_fd[1], report.data(), report.size());
+    ::_exit(0);
+  }
+  ::close(pipe_fd[1]);
+  std::string report;
+  std::array<char, 256> buffer{};
+  for (ssize_t n = 0; (n = ::read(pipe_fd[0], buffer.data(), buffer.size())) > 0;) {
+    report.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  ::close(pipe_fd[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(report, "io_uring_setup: " + std::string(std::strerror(EPERM)));
 }
 
 }  // namespace
