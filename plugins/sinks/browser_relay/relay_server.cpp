@@ -30,10 +30,6 @@ using Clock = std::chrono::steady_clock;
 
 // Connections that have not become WebSocket clients, beyond max_clients.
 constexpr std::size_t extra_http_connections = 256;
-// Clients served per handler of a fan-out walk (walk_step_clients): small enough that the upstream
-// keeps being read while a walk runs (so late clients find several frames), large enough to
-// amortize the post and the batched write.
-constexpr std::size_t clients_per_round_step = walk_step_clients;
 
 // Open connections per remote address and in all; a slot is released when its connection goes.
 class IpTable : public std::enable_shared_from_this<IpTable> {
@@ -329,14 +325,14 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     }
     std::string why_not;
     for (auto& shard : shards_) {
-      shard->send_batch = SendBatch::create(clients_per_round_step, write_buffers_max, why_not);
+      shard->send_batch = SendBatch::create(walk_step_clients, write_buffers_max, why_not);
       if (!shard->send_batch) {
         for (auto& other : shards_) other->send_batch.reset();
         send_path_ = "one sendmsg per client (io_uring unavailable: " + why_not + ")";
         return;
       }
     }
-    send_path_ = "io_uring, one system call per " + std::to_string(clients_per_round_step) + " clients";
+    send_path_ = "io_uring, one system call per " + std::to_string(walk_step_clients) + " clients";
   }
 
   std::shared_ptr<SinkBinding> owner_of_locked(const std::string& path) const {
@@ -379,7 +375,7 @@ class ServerImpl final : public RelayServer, public std::enable_shared_from_this
     if (batch) batch->begin();
     bool walked = false;
     try {
-      walked = slot.walk_step(clients_per_round_step, [](Subscriber& client) { client.on_round(); });
+      walked = slot.walk_step(walk_step_clients, [](Subscriber& client) { client.on_round(); });
     } catch (...) {
       // What the step queued goes out (or fails) now: a batch left open would be joined by writes
       // outside any walk and submitted later with buffers that may be gone.

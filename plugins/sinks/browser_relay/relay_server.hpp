@@ -54,7 +54,9 @@ class RelayServer {
 
 // Shards (strands) a server spreads its clients over: the number of cores, 1 to 16.
 std::size_t shard_count_for_host();
-// Clients a fan-out walk serves per step (one handler, one batched write when io_uring is on).
+// Clients a fan-out walk serves per step (one handler, one batched write when io_uring is on):
+// few enough that the upstream keeps being read while a walk runs (so late clients find several
+// frames), enough to amortize the post and the batched write.
 inline constexpr std::size_t walk_step_clients = 32;
 
 // Binds and starts serving on the io_context; throws PluginError when it cannot (address in use,
